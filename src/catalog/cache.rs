@@ -1,0 +1,481 @@
+//! The SQLite cache: one file per source, schema-versioned, replaced in one
+//! transaction so that a crash or a killed sync never leaves half a catalog.
+//! Summary columns are stored beside the raw JSON so opening the list never
+//! parses JSON; the raw document is read only for the entity page.
+
+use super::entity::{summarize, Relation, Summary};
+use super::entity_ref::EntityRef;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+const SCHEMA_VERSION: i64 = 1;
+const FIELD_SEP: char = '\u{1f}';
+const RECORD_SEP: char = '\u{1e}';
+
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    #[error("cache {path}: {source}")]
+    Sqlite {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("cache {path}: {message}")]
+    Io { path: PathBuf, message: String },
+}
+
+/// An open cache database.
+pub struct Cache {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// What one write changed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct WriteStats {
+    pub added: usize,
+    pub changed: usize,
+    pub removed: usize,
+}
+
+/// An entity to store, with the server's etag when there is one.
+pub struct StoredEntity<'a> {
+    pub raw: &'a Value,
+    pub etag: &'a str,
+}
+
+impl Cache {
+    /// Open or create the cache file (mode 0600) and bring its schema up to date.
+    pub fn open(path: &Path) -> Result<Cache, CacheError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| CacheError::Io {
+                path: dir.to_path_buf(),
+                message: e.to_string(),
+            })?;
+        }
+        create_private(path)?;
+        let err = |source| CacheError::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        };
+        let conn = Connection::open(path).map_err(err)?;
+        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;")
+            .map_err(err)?;
+        let cache = Cache {
+            conn,
+            path: path.to_path_buf(),
+        };
+        cache.migrate()?;
+        Ok(cache)
+    }
+
+    /// An in-memory cache, for tests and one-off loads.
+    pub fn in_memory() -> Result<Cache, CacheError> {
+        let path = PathBuf::from(":memory:");
+        let conn = Connection::open_in_memory().map_err(|source| CacheError::Sqlite {
+            path: path.clone(),
+            source,
+        })?;
+        let cache = Cache { conn, path };
+        cache.migrate()?;
+        Ok(cache)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn err(&self, source: rusqlite::Error) -> CacheError {
+        CacheError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    fn migrate(&self) -> Result<(), CacheError> {
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        if version == SCHEMA_VERSION {
+            return Ok(());
+        }
+        // The cache is a copy of data that lives elsewhere: an old or unknown
+        // schema is dropped and rebuilt rather than migrated.
+        self.conn
+            .execute_batch(&format!(
+                "BEGIN;
+                 DROP TABLE IF EXISTS entities; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS docs;
+                 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                 CREATE TABLE entities (
+                   key TEXT PRIMARY KEY, kind TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
+                   title TEXT NOT NULL, description TEXT NOT NULL, spec_type TEXT NOT NULL,
+                   lifecycle TEXT NOT NULL, owner TEXT NOT NULL, system TEXT NOT NULL, tags TEXT NOT NULL,
+                   email TEXT NOT NULL, display_name TEXT NOT NULL, relations TEXT NOT NULL,
+                   etag TEXT NOT NULL, raw TEXT NOT NULL);
+                 CREATE TABLE docs (key TEXT PRIMARY KEY, content BLOB NOT NULL, content_type TEXT NOT NULL,
+                   fetched_at INTEGER NOT NULL);
+                 PRAGMA user_version = {SCHEMA_VERSION};
+                 COMMIT;"
+            ))
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn meta(&self, key: &str) -> Option<String> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .ok()
+            .flatten()
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<(), CacheError> {
+        self.conn
+            .execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn entity_count(&self) -> usize {
+        self.conn
+            .query_row("SELECT count(*) FROM entities", [], |r| r.get::<_, i64>(0))
+            .unwrap_or(0) as usize
+    }
+
+    /// Replace the whole snapshot. Entities that fail validation are skipped
+    /// (the caller reports them); the old snapshot stays if anything fails.
+    pub fn replace_all(&mut self, entities: &[StoredEntity], meta: &[(&str, &str)]) -> Result<WriteStats, CacheError> {
+        let before = self.etags()?;
+        let tx = self.conn.transaction().map_err(|e| CacheError::Sqlite {
+            path: self.path.clone(),
+            source: e,
+        })?;
+        let mut stats = WriteStats::default();
+        let mut kept = std::collections::HashSet::new();
+        {
+            tx.execute("DELETE FROM entities", []).map_err(|e| err_at(&self.path, e))?;
+            let mut insert = tx.prepare(INSERT_SQL).map_err(|e| err_at(&self.path, e))?;
+            for entity in entities {
+                let Ok(summary) = summarize(entity.raw) else { continue };
+                let raw = serde_json::to_string(entity.raw).unwrap_or_default();
+                match before.get(&summary.key) {
+                    None => stats.added += 1,
+                    Some(old) if old.as_str() != fingerprint_etag(entity.etag, &raw) => stats.changed += 1,
+                    Some(_) => {}
+                }
+                insert_row(&mut insert, &summary, &fingerprint_etag(entity.etag, &raw), &raw)
+                    .map_err(|e| err_at(&self.path, e))?;
+                kept.insert(summary.key);
+            }
+            write_meta(&tx, meta).map_err(|e| err_at(&self.path, e))?;
+        }
+        stats.removed = before.keys().filter(|k| !kept.contains(*k)).count();
+        tx.commit().map_err(|e| err_at(&self.path, e))?;
+        Ok(stats)
+    }
+
+    /// Apply an incremental change set in one transaction.
+    pub fn apply_changes(
+        &mut self,
+        upserts: &[StoredEntity],
+        removed_keys: &[String],
+        meta: &[(&str, &str)],
+    ) -> Result<WriteStats, CacheError> {
+        let before = self.etags()?;
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|e| err_at(&path, e))?;
+        let mut stats = WriteStats::default();
+        {
+            let mut insert = tx.prepare(INSERT_SQL).map_err(|e| err_at(&path, e))?;
+            for entity in upserts {
+                let Ok(summary) = summarize(entity.raw) else { continue };
+                let raw = serde_json::to_string(entity.raw).unwrap_or_default();
+                if before.contains_key(&summary.key) {
+                    stats.changed += 1;
+                } else {
+                    stats.added += 1;
+                }
+                insert_row(&mut insert, &summary, &fingerprint_etag(entity.etag, &raw), &raw)
+                    .map_err(|e| err_at(&path, e))?;
+            }
+            let mut delete = tx
+                .prepare("DELETE FROM entities WHERE key = ?1")
+                .map_err(|e| err_at(&path, e))?;
+            for key in removed_keys {
+                stats.removed += delete.execute([key]).map_err(|e| err_at(&path, e))?;
+            }
+            write_meta(&tx, meta).map_err(|e| err_at(&path, e))?;
+        }
+        tx.commit().map_err(|e| err_at(&path, e))?;
+        Ok(stats)
+    }
+
+    /// key -> etag of every cached entity.
+    pub fn etags(&self) -> Result<HashMap<String, String>, CacheError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT key, etag FROM entities")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Every summary, in key order.
+    pub fn load_summaries(&self) -> Result<Vec<Summary>, CacheError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT key, kind, namespace, name, title, description, spec_type, lifecycle, owner,
+                        system, tags, email, display_name, relations FROM entities ORDER BY key",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                let tags: String = r.get(10)?;
+                let relations: String = r.get(13)?;
+                Ok(Summary {
+                    key: r.get(0)?,
+                    kind: r.get(1)?,
+                    namespace: r.get(2)?,
+                    name: r.get(3)?,
+                    title: r.get(4)?,
+                    description: r.get(5)?,
+                    spec_type: r.get(6)?,
+                    lifecycle: r.get(7)?,
+                    owner: r.get(8)?,
+                    system: r.get(9)?,
+                    tags: split_list(&tags),
+                    email: r.get(11)?,
+                    display_name: r.get(12)?,
+                    relations: decode_relations(&relations),
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// The raw JSON of one entity, by ref key.
+    pub fn raw(&self, key: &str) -> Result<Option<Value>, CacheError> {
+        let text: Option<String> = self
+            .conn
+            .query_row("SELECT raw FROM entities WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+    }
+
+    /// A cached document (runbook, TechDocs page) and when it was fetched.
+    pub fn doc(&self, key: &str) -> Option<(Vec<u8>, String, i64)> {
+        self.conn
+            .query_row(
+                "SELECT content, content_type, fetched_at FROM docs WHERE key = ?1",
+                [key],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .ok()
+            .flatten()
+    }
+
+    pub fn put_doc(&self, key: &str, content: &[u8], content_type: &str, fetched_at: i64) -> Result<(), CacheError> {
+        self.conn
+            .execute(
+                "INSERT INTO docs (key, content, content_type, fetched_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(key) DO UPDATE SET content = excluded.content,
+                   content_type = excluded.content_type, fetched_at = excluded.fetched_at",
+                params![key, content, content_type, fetched_at],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+}
+
+/// Entities from the files source have no etag: a hash of the JSON stands in,
+/// so "changed" still means changed.
+fn fingerprint_etag(etag: &str, raw: &str) -> String {
+    if !etag.is_empty() {
+        return etag.to_string();
+    }
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    raw.hash(&mut h);
+    format!("local-{:016x}", h.finish())
+}
+
+const INSERT_SQL: &str = "INSERT OR REPLACE INTO entities (key, kind, namespace, name, title, description,
+    spec_type, lifecycle, owner, system, tags, email, display_name, relations, etag, raw)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+
+fn insert_row(stmt: &mut rusqlite::Statement, s: &Summary, etag: &str, raw: &str) -> rusqlite::Result<usize> {
+    stmt.execute(params![
+        s.key,
+        s.kind,
+        s.namespace,
+        s.name,
+        s.title,
+        s.description,
+        s.spec_type,
+        s.lifecycle,
+        s.owner,
+        s.system,
+        join_list(&s.tags),
+        s.email,
+        s.display_name,
+        encode_relations(&s.relations),
+        etag,
+        raw
+    ])
+}
+
+fn write_meta(tx: &rusqlite::Transaction, meta: &[(&str, &str)]) -> rusqlite::Result<()> {
+    for (k, v) in meta {
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![k, v],
+        )?;
+    }
+    Ok(())
+}
+
+fn err_at(path: &Path, source: rusqlite::Error) -> CacheError {
+    CacheError::Sqlite {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn join_list(items: &[String]) -> String {
+    items.join(&FIELD_SEP.to_string())
+}
+
+fn split_list(text: &str) -> Vec<String> {
+    if text.is_empty() {
+        Vec::new()
+    } else {
+        text.split(FIELD_SEP).map(str::to_string).collect()
+    }
+}
+
+fn encode_relations(relations: &[Relation]) -> String {
+    let mut out = String::new();
+    for (i, r) in relations.iter().enumerate() {
+        if i > 0 {
+            out.push(RECORD_SEP);
+        }
+        out.push_str(&r.rel_type);
+        out.push(FIELD_SEP);
+        out.push_str(&r.target);
+    }
+    out
+}
+
+fn decode_relations(text: &str) -> Vec<Relation> {
+    text.split(RECORD_SEP)
+        .filter_map(|rec| {
+            let (t, target) = rec.split_once(FIELD_SEP)?;
+            Some(Relation {
+                rel_type: t.to_string(),
+                target: target.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Create the file with mode 0600 before SQLite opens it, so the catalog copy
+/// is never readable by other users, even for an instant.
+fn create_private(path: &Path) -> Result<(), CacheError> {
+    let io = |e: std::io::Error| CacheError::Io {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        options.open(path).map_err(io)?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(io)?;
+    }
+    #[cfg(not(unix))]
+    {
+        options.open(path).map_err(io)?;
+    }
+    Ok(())
+}
+
+/// Convenience for callers holding (ref, raw) pairs without etags.
+pub fn stored_without_etags(entities: &[(EntityRef, Value)]) -> Vec<StoredEntity<'_>> {
+    entities
+        .iter()
+        .map(|(_, raw)| StoredEntity { raw, etag: "" })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn comp(name: &str, desc: &str) -> Value {
+        json!({"apiVersion": "v1", "kind": "Component", "metadata": {"name": name, "description": desc, "tags": ["a", "b"]},
+               "spec": {"owner": "team"}, "relations": [{"type": "ownedBy", "targetRef": "group:default/team"}]})
+    }
+
+    #[test]
+    fn replace_round_trips_and_counts_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.sqlite");
+        let mut cache = Cache::open(&path).unwrap();
+        let v1 = [comp("a", "one"), comp("b", "two")];
+        let stored: Vec<_> = v1.iter().map(|raw| StoredEntity { raw, etag: "" }).collect();
+        let stats = cache.replace_all(&stored, &[("source", "test")]).unwrap();
+        assert_eq!(stats, WriteStats { added: 2, changed: 0, removed: 0 });
+        let v2 = [comp("a", "one"), comp("c", "three"), comp("b", "TWO")];
+        let stored: Vec<_> = v2.iter().map(|raw| StoredEntity { raw, etag: "" }).collect();
+        let stats = cache.replace_all(&stored, &[]).unwrap();
+        assert_eq!(stats, WriteStats { added: 1, changed: 1, removed: 0 });
+        drop(cache);
+        let cache = Cache::open(&path).unwrap();
+        let all = cache.load_summaries().unwrap();
+        assert_eq!(all.len(), 3);
+        assert_eq!(all[0].tags, vec!["a", "b"]);
+        assert_eq!(all[0].relations[0].target, "group:default/team");
+        assert_eq!(cache.meta("source").as_deref(), Some("test"));
+        assert_eq!(cache.raw("component:default/b").unwrap().unwrap()["metadata"]["description"], "TWO");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn cache_file_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.sqlite");
+        Cache::open(&path).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+
+    #[test]
+    fn apply_changes_upserts_and_deletes() {
+        let mut cache = Cache::in_memory().unwrap();
+        let v1 = [comp("a", "one"), comp("b", "two")];
+        let stored: Vec<_> = v1.iter().map(|raw| StoredEntity { raw, etag: "e1" }).collect();
+        cache.replace_all(&stored, &[]).unwrap();
+        let changed = comp("a", "uno");
+        let stats = cache
+            .apply_changes(&[StoredEntity { raw: &changed, etag: "e2" }], &["component:default/b".into()], &[])
+            .unwrap();
+        assert_eq!(stats, WriteStats { added: 0, changed: 1, removed: 1 });
+        let etags = cache.etags().unwrap();
+        assert_eq!(etags.len(), 1);
+        assert_eq!(etags["component:default/a"], "e2");
+    }
+}

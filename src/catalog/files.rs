@@ -1,0 +1,435 @@
+//! The files source: a folder (or one file) of catalog YAML read the way a
+//! Backstage server reads `file` locations: multi-document files, Location
+//! targets followed, `$text`/`$json`/`$yaml` placeholders substituted, other
+//! namespaces and unknown kinds kept. A bad document is reported and skipped.
+
+use super::entity::validate;
+use super::entity_ref::EntityRef;
+use super::relations::derive_relations;
+use serde_json::Value;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+/// Annotation Backstage sets to the location an entity was read from.
+pub const MANAGED_BY_LOCATION: &str = "backstage.io/managed-by-location";
+pub const MANAGED_BY_ORIGIN: &str = "backstage.io/managed-by-origin-location";
+
+/// Something wrong with the input, precise enough to go and fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: PathBuf,
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file.display(), self.line, self.message)
+    }
+}
+
+/// Entities read plus the problems met on the way.
+#[derive(Debug, Default)]
+pub struct LoadReport {
+    pub entities: Vec<(EntityRef, Value)>,
+    pub problems: Vec<Problem>,
+    pub files_read: usize,
+}
+
+/// Read a folder recursively (every *.yaml / *.yml that holds entities) or a
+/// single file, following Location targets from either.
+pub fn load(root: &Path) -> LoadReport {
+    let mut report = LoadReport::default();
+    let mut queue: VecDeque<(PathBuf, bool)> = VecDeque::new();
+    if root.is_dir() {
+        // The root catalog-info.yaml first, so its Location is read before the rest.
+        let mut found = Vec::new();
+        walk_yaml(root, &mut found);
+        found.sort();
+        if let Some(pos) = found.iter().position(|p| {
+            p.parent() == Some(root) && p.file_name().is_some_and(|n| n == "catalog-info.yaml")
+        }) {
+            let first = found.remove(pos);
+            found.insert(0, first);
+        }
+        queue.extend(found.into_iter().map(|p| (p, false)));
+    } else {
+        queue.push_back((root.to_path_buf(), true));
+    }
+    let origin = format!("file:{}", absolute(root).display());
+    let mut seen_files: HashSet<PathBuf> = HashSet::new();
+    let mut seen_refs: HashMap<String, PathBuf> = HashMap::new();
+    while let Some((path, explicit)) = queue.pop_front() {
+        let canonical = absolute(&path);
+        if !seen_files.insert(canonical.clone()) {
+            continue;
+        }
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(err) => {
+                report.problems.push(problem(&path, 0, format!("cannot read: {err}")));
+                continue;
+            }
+        };
+        report.files_read += 1;
+        for doc in split_documents(&text) {
+            let value = match parse_document(&doc.text) {
+                Ok(Some(v)) => v,
+                Ok(None) => continue,
+                Err((line, msg)) => {
+                    report.problems.push(problem(
+                        &path,
+                        doc.first_line + line.saturating_sub(1),
+                        format!("invalid YAML: {msg}"),
+                    ));
+                    continue;
+                }
+            };
+            // A walked file that is not catalog data (mkdocs.yml, an OpenAPI spec)
+            // is not an error; a Location target that is not one is.
+            let looks_like_entity = value.get("apiVersion").is_some() || value.get("kind").is_some();
+            if !looks_like_entity && !explicit {
+                continue;
+            }
+            let mut value = value;
+            substitute_placeholders(&mut value, canonical.parent().unwrap_or(Path::new("/")), &path, doc.first_line, &mut report.problems);
+            let eref = match validate(&value) {
+                Ok(r) => r,
+                Err(err) => {
+                    report.problems.push(problem(&path, doc.first_line, format!("skipped document: {err}")));
+                    continue;
+                }
+            };
+            if let Some(first) = seen_refs.get(&eref.key()) {
+                report.problems.push(problem(
+                    &path,
+                    doc.first_line,
+                    format!("{eref} is already defined in {}; this copy is skipped", first.display()),
+                ));
+                continue;
+            }
+            seen_refs.insert(eref.key(), path.clone());
+            if eref.kind == "location" {
+                for target in location_targets(&value, &canonical, doc.first_line, &mut report.problems) {
+                    queue.push_back((target, true));
+                }
+            }
+            annotate_location(&mut value, &canonical, &origin);
+            report.entities.push((eref, value));
+        }
+    }
+    for p in derive_relations(&mut report.entities) {
+        let file = seen_refs
+            .get(&EntityRef::parse_full(&p.entity).map(|r| r.key()).unwrap_or_default())
+            .cloned()
+            .unwrap_or_default();
+        report.problems.push(problem(&file, 0, format!("{}: {}", p.entity, p.message)));
+    }
+    report
+}
+
+fn problem(path: &Path, line: usize, message: String) -> Problem {
+    Problem {
+        file: path.to_path_buf(),
+        line,
+        message,
+    }
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+fn walk_yaml(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        // Template skeletons hold `${{ values.name }}` placeholders, not entities.
+        if name.starts_with('.') || name == "node_modules" || name == "skeleton" {
+            continue;
+        }
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => walk_yaml(&path, out),
+            Ok(t) if t.is_file() && (name.ends_with(".yaml") || name.ends_with(".yml")) => {
+                out.push(path)
+            }
+            _ => {}
+        }
+    }
+}
+
+/// One YAML document with the file line it starts on (1-based).
+struct Document {
+    text: String,
+    first_line: usize,
+}
+
+/// Split on `---` / `...` markers ourselves, so that one broken document
+/// cannot stop the parser from reaching the ones after it.
+fn split_documents(text: &str) -> Vec<Document> {
+    let mut docs = Vec::new();
+    let mut current = String::new();
+    let mut first_line = 1;
+    for (i, line) in text.lines().enumerate() {
+        let is_marker = line == "---" || line.starts_with("--- ") || line == "...";
+        if is_marker {
+            docs.push(Document {
+                text: std::mem::take(&mut current),
+                first_line,
+            });
+            first_line = i + 2;
+            continue;
+        }
+        current.push_str(line);
+        current.push('\n');
+    }
+    docs.push(Document {
+        text: current,
+        first_line,
+    });
+    docs.retain(|d| !d.text.trim().is_empty());
+    docs
+}
+
+/// Ok(None) for an empty document; Err((line within document, message)).
+fn parse_document(text: &str) -> Result<Option<Value>, (usize, String)> {
+    let yaml: serde_yaml::Value =
+        serde_yaml::from_str(text).map_err(|e| (e.location().map_or(1, |l| l.line()), e.to_string()))?;
+    if yaml.is_null() {
+        return Ok(None);
+    }
+    serde_json::to_value(yaml).map(Some).map_err(|e| (1, e.to_string()))
+}
+
+/// `$text`, `$json`, `$yaml` with a relative path are read from disk like
+/// Backstage's placeholder processor; remote targets are left as written.
+fn substitute_placeholders(value: &mut Value, base: &Path, file: &Path, line: usize, problems: &mut Vec<Problem>) {
+    match value {
+        Value::Object(map) => {
+            if map.len() == 1 {
+                let (key, arg) = map.iter().next().expect("one entry");
+                if let ("$text" | "$json" | "$yaml", Some(target)) = (key.as_str(), arg.as_str()) {
+                    if target.contains("://") {
+                        return;
+                    }
+                    let path = base.join(target);
+                    match read_placeholder(key, &path) {
+                        Ok(v) => *value = v,
+                        Err(msg) => problems.push(problem(file, line, format!("{key} {target}: {msg}"))),
+                    }
+                    return;
+                }
+            }
+            for v in map.values_mut() {
+                substitute_placeholders(v, base, file, line, problems);
+            }
+        }
+        Value::Array(items) => {
+            for v in items {
+                substitute_placeholders(v, base, file, line, problems);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn read_placeholder(kind: &str, path: &Path) -> Result<Value, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    match kind {
+        "$text" => Ok(Value::String(text)),
+        "$json" => serde_json::from_str(&text).map_err(|e| e.to_string()),
+        _ => serde_yaml::from_str::<serde_yaml::Value>(&text)
+            .map_err(|e| e.to_string())
+            .and_then(|y| serde_json::to_value(y).map_err(|e| e.to_string())),
+    }
+}
+
+/// File targets of a Location, resolved against its file; `*` globs in the
+/// last path segment expand; url targets are noted as not followed.
+fn location_targets(value: &Value, file: &Path, line: usize, problems: &mut Vec<Problem>) -> Vec<PathBuf> {
+    let spec = value.get("spec");
+    let loc_type = spec.and_then(|s| s.get("type")).and_then(Value::as_str).unwrap_or("file");
+    let mut targets: Vec<&str> = Vec::new();
+    if let Some(t) = spec.and_then(|s| s.get("target")).and_then(Value::as_str) {
+        targets.push(t);
+    }
+    if let Some(ts) = spec.and_then(|s| s.get("targets")).and_then(Value::as_array) {
+        targets.extend(ts.iter().filter_map(Value::as_str));
+    }
+    let base = file.parent().unwrap_or(Path::new("/"));
+    let mut out = Vec::new();
+    for target in targets {
+        if loc_type != "file" || target.contains("://") {
+            problems.push(problem(file, line, format!("location target {target} ({loc_type}) is not read by the files source")));
+            continue;
+        }
+        let path = base.join(target);
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        if name.contains('*') {
+            out.extend(glob_last_segment(&path, &name));
+        } else if path.exists() {
+            out.push(path);
+        } else {
+            problems.push(problem(file, line, format!("location target {target} does not exist")));
+        }
+    }
+    out
+}
+
+fn glob_last_segment(path: &Path, pattern: &str) -> Vec<PathBuf> {
+    let Some(dir) = path.parent() else { return Vec::new() };
+    let (prefix, suffix) = pattern.split_once('*').unwrap_or((pattern, ""));
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let n = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            p.is_file() && n.starts_with(prefix) && n.ends_with(suffix) && n.len() >= prefix.len() + suffix.len()
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+fn annotate_location(value: &mut Value, file: &Path, origin: &str) {
+    let Some(metadata) = value.get_mut("metadata").and_then(Value::as_object_mut) else { return };
+    let annotations = metadata
+        .entry("annotations")
+        .or_insert_with(|| Value::Object(Default::default()));
+    if let Some(map) = annotations.as_object_mut() {
+        map.entry(MANAGED_BY_LOCATION)
+            .or_insert_with(|| Value::String(format!("file:{}", file.display())));
+        map.entry(MANAGED_BY_ORIGIN)
+            .or_insert_with(|| Value::String(origin.to_string()));
+    }
+}
+
+/// A cheap identity of a folder's YAML: paths, sizes and mtimes. When it is
+/// unchanged the cached snapshot is still right and nothing is re-parsed.
+pub fn fingerprint(root: &Path) -> String {
+    let mut files = Vec::new();
+    if root.is_dir() {
+        walk_yaml(root, &mut files);
+        walk_markdown_free(root, &mut files);
+    } else {
+        files.push(root.to_path_buf());
+    }
+    files.sort();
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for f in &files {
+        f.hash(&mut hasher);
+        if let Ok(meta) = std::fs::metadata(f) {
+            meta.len().hash(&mut hasher);
+            if let Ok(m) = meta.modified() {
+                m.hash(&mut hasher);
+            }
+        }
+    }
+    format!("{}:{:016x}", files.len(), hasher.finish())
+}
+
+/// Placeholder targets ($text: ./spec.json) can be any file; count every
+/// non-YAML file too so an edit to one is noticed. Cheap: metadata only.
+fn walk_markdown_free(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') || name == "node_modules" {
+            continue;
+        }
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => walk_markdown_free(&path, out),
+            Ok(t) if t.is_file() && (name.ends_with(".json") || name.ends_with(".txt")) => out.push(path),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_keeps_line_numbers() {
+        let docs = split_documents("a: 1\n---\nb: 2\nc: 3\n--- # comment\nd: 4\n");
+        let firsts: Vec<usize> = docs.iter().map(|d| d.first_line).collect();
+        assert_eq!(firsts, vec![1, 3, 6]);
+    }
+
+    #[test]
+    fn broken_document_is_reported_and_the_rest_loads() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("catalog-info.yaml");
+        std::fs::write(
+            &file,
+            "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: good-one\nspec:\n  owner: team-a\n---\napiVersion: v1\nkind: Component\nmetadata:\n  name: [unclosed\n---\napiVersion: v1\nkind: Component\nmetadata:\n  description: no name\n---\napiVersion: v1\nkind: Group\nmetadata:\n  name: team-a\n",
+        )
+        .unwrap();
+        let report = load(dir.path());
+        let names: Vec<&str> = report.entities.iter().map(|(r, _)| r.name.as_str()).collect();
+        assert_eq!(names, vec!["good-one", "team-a"]);
+        assert_eq!(report.problems.len(), 2, "{:?}", report.problems);
+        assert!(report.problems[0].line >= 11 && report.problems[0].line <= 12, "{}", report.problems[0]);
+        assert!(report.problems[0].message.contains("invalid YAML"));
+        assert_eq!(report.problems[1].line, 13);
+        assert!(report.problems[1].message.contains("metadata.name"));
+    }
+
+    #[test]
+    fn placeholders_and_location_targets() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        std::fs::write(sub.join("spec.txt"), "openapi: 3.0.0\n").unwrap();
+        std::fs::write(sub.join("meta.json"), "{\"x\": [1, 2]}").unwrap();
+        std::fs::write(
+            sub.join("api.yaml"),
+            "apiVersion: v1\nkind: API\nmetadata:\n  name: pay\nspec:\n  definition:\n    $text: ./spec.txt\n  extra:\n    $json: ./meta.json\n  remote:\n    $text: https://example.com/x.yaml\n",
+        )
+        .unwrap();
+        let root = dir.path().join("root.yaml");
+        std::fs::write(
+            &root,
+            "apiVersion: v1\nkind: Location\nmetadata:\n  name: root\nspec:\n  targets:\n    - ./sub/*.yaml\n    - ./missing.yaml\n    - https://github.com/x/y.yaml\n",
+        )
+        .unwrap();
+        let report = load(&root);
+        assert_eq!(report.entities.len(), 2);
+        let api = &report.entities[1].1;
+        assert_eq!(api["spec"]["definition"], "openapi: 3.0.0\n");
+        assert_eq!(api["spec"]["extra"]["x"][1], 2);
+        assert_eq!(api["spec"]["remote"]["$text"], "https://example.com/x.yaml");
+        assert!(api["metadata"]["annotations"][MANAGED_BY_LOCATION].as_str().unwrap().ends_with("api.yaml"));
+        let msgs: Vec<String> = report.problems.iter().map(|p| p.message.clone()).collect();
+        assert!(msgs.iter().any(|m| m.contains("missing.yaml does not exist")), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.contains("not read by the files source")), "{msgs:?}");
+    }
+
+    #[test]
+    fn non_catalog_yaml_in_a_folder_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("mkdocs.yml"), "site_name: x\nnav: []\n").unwrap();
+        std::fs::write(dir.path().join("c.yaml"), "apiVersion: v1\nkind: Thing\nmetadata:\n  name: t\n").unwrap();
+        let report = load(dir.path());
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        assert_eq!(report.entities[0].0.kind, "thing");
+    }
+
+    #[test]
+    fn fingerprint_changes_when_a_file_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.yaml"), "x: 1\n").unwrap();
+        let before = fingerprint(dir.path());
+        assert_eq!(before, fingerprint(dir.path()));
+        std::fs::write(dir.path().join("a.yaml"), "x: 12\n").unwrap();
+        assert_ne!(before, fingerprint(dir.path()));
+    }
+}

@@ -1,0 +1,139 @@
+//! Command-line interface: global flags shared by the TUI and every
+//! subcommand, and the scriptable subcommands.
+
+mod get;
+mod search;
+
+use crate::source::{open_current, unix_now, Source, SourceChoice};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "callboard", version, about = "A terminal UI for the Backstage catalog: owners, dependencies, runbooks, in under a second.")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Use the bundled demo catalog.
+    #[arg(long, global = true, conflicts_with_all = ["catalog_dir", "instance"])]
+    pub demo: bool,
+    /// Use a folder (or file) of catalog YAML as the source.
+    #[arg(long, global = true, value_name = "PATH", conflicts_with = "instance")]
+    pub catalog_dir: Option<PathBuf>,
+    /// Use a Backstage instance from the config.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub instance: Option<String>,
+    /// Config file (default: the XDG config dir's callboard/config.toml).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+}
+
+impl GlobalArgs {
+    pub fn choice(&self) -> SourceChoice {
+        SourceChoice {
+            demo: self.demo,
+            catalog_dir: self.catalog_dir.clone(),
+            instance: self.instance.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print one entity as YAML or JSON.
+    Get {
+        /// Entity ref (`component:default/payments-api`) or a unique name.
+        entity: String,
+        #[arg(short = 'o', long = "output", value_enum, default_value = "yaml")]
+        output: get::Format,
+    },
+    /// Search the catalog with the TUI's query syntax; best match first.
+    Search {
+        /// Words and field terms: kind:api owner:team-a -lifecycle:deprecated pay
+        query: Vec<String>,
+        /// Print a JSON array instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// At most this many results.
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+}
+
+/// What a subcommand failed with, and the exit code it should produce.
+#[derive(Debug)]
+pub struct Exit {
+    pub code: i32,
+    pub message: String,
+}
+
+impl Exit {
+    pub fn new(code: i32, message: impl Into<String>) -> Exit {
+        Exit { code, message: message.into() }
+    }
+}
+
+impl From<anyhow::Error> for Exit {
+    fn from(err: anyhow::Error) -> Exit {
+        Exit::new(1, format!("{err:#}"))
+    }
+}
+
+/// Run a subcommand against the cache of the chosen source.
+pub fn run_subcommand(command: Command, source: &Source) -> Result<(), Exit> {
+    let (cache, _refresh) = open_current(source, unix_now())?;
+    warn_if_stale(source, &cache);
+    let (catalog, _) = crate::source::load_catalog(&cache).map_err(anyhow::Error::from)?;
+    let mut out = std::io::stdout().lock();
+    match command {
+        Command::Get { entity, output } => get::run(&catalog, &cache, &entity, output, &mut out),
+        Command::Search { query, json, limit } => search::run(&catalog, &query.join(" "), json, limit, &mut out),
+    }
+}
+
+/// Subcommands read the cache only; say so when it may be out of date.
+fn warn_if_stale(source: &Source, cache: &crate::catalog::cache::Cache) {
+    if !matches!(source, Source::Instance(_)) {
+        return;
+    }
+    match cache.meta(crate::source::META_SYNCED_AT).and_then(|t| t.parse::<i64>().ok()) {
+        None => eprintln!("callboard: the cache of `{}` is empty; run `callboard sync` first", source.label()),
+        Some(t) if unix_now() - t > 3600 => eprintln!(
+            "callboard: from the cache of `{}`, synced {} ago",
+            source.label(),
+            crate::ui::age(unix_now(), t)
+        ),
+        Some(_) => {}
+    }
+}
+
+/// Resolve user text to one entity: exact ref, then a unique name, for `get`.
+pub fn resolve_exact<'a>(catalog: &'a crate::catalog::Catalog, text: &str) -> Result<&'a crate::catalog::Summary, Exit> {
+    if text.contains(':') {
+        if let Some(s) = catalog.get(text) {
+            return Ok(s);
+        }
+    }
+    let lower = text.to_lowercase();
+    let by_name: Vec<_> = catalog
+        .all()
+        .iter()
+        .filter(|s| s.name.to_lowercase() == lower || format!("{}/{}", s.namespace, s.name.to_lowercase()) == lower)
+        .collect();
+    match by_name.as_slice() {
+        [one] => Ok(one),
+        [] => Err(Exit::new(1, format!("no entity named `{text}` (try `callboard search {text}`)"))),
+        many => Err(Exit::new(
+            2,
+            format!(
+                "`{text}` is ambiguous; use a full ref: {}",
+                many.iter().map(|s| s.entity_ref().to_string()).collect::<Vec<_>>().join(", ")
+            ),
+        )),
+    }
+}

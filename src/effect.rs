@@ -1,0 +1,20 @@
+//! Effects: what update asks the outside world to do. They run off the UI
+//! path (blocking pool or async tasks) and report back as messages.
+
+use crate::catalog::Catalog;
+use std::sync::Arc;
+
+#[derive(Debug)]
+pub enum Effect {
+    Quit,
+    /// Run a query; the result carries the generation so stale ones are dropped.
+    Search {
+        generation: u64,
+        query: String,
+        catalog: Arc<Catalog>,
+    },
+    /// Read one entity's raw document from the cache.
+    LoadEntity { key: String },
+    /// Refresh from the source: re-read a folder, or sync a Backstage.
+    Sync { full: bool },
+}

@@ -1,0 +1,332 @@
+//! The one keymap table. Key handling, the footer hints, `?` help and the
+//! command palette all read it, so they can never disagree.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::BTreeMap;
+
+/// Where a binding applies. Global bindings apply everywhere unless a more
+/// specific context binds the same key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Context {
+    Global,
+    List,
+    SearchInput,
+    Entity,
+    Tree,
+    Overlay,
+}
+
+impl Context {
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Global => "Everywhere",
+            Context::List => "Catalog list",
+            Context::SearchInput => "Typing a search",
+            Context::Entity => "Entity page",
+            Context::Tree => "Trees",
+            Context::Overlay => "Pickers, help and palette",
+        }
+    }
+}
+
+/// Everything a key can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Command {
+    Quit,
+    Help,
+    Palette,
+    Back,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Open,
+    Search,
+    ClearSearch,
+    AcceptSearch,
+    Facets,
+    Sync,
+    NextTab,
+    PrevTab,
+    OwnerCard,
+    Dependencies,
+    BlastRadius,
+    Runbook,
+    Mine,
+    Expand,
+    Collapse,
+    ExpandAll,
+}
+
+/// One row of the table.
+pub struct Binding {
+    pub context: Context,
+    /// Stable name used in config overrides and the palette, e.g. `list.search`.
+    pub name: &'static str,
+    pub keys: &'static [&'static str],
+    pub command: Command,
+    pub description: &'static str,
+    /// Shown in the footer of its context.
+    pub hint: bool,
+}
+
+const fn b(
+    context: Context,
+    name: &'static str,
+    keys: &'static [&'static str],
+    command: Command,
+    description: &'static str,
+    hint: bool,
+) -> Binding {
+    Binding {
+        context,
+        name,
+        keys,
+        command,
+        description,
+        hint,
+    }
+}
+
+use Command as C;
+use Context as X;
+
+pub const BINDINGS: &[Binding] = &[
+    b(X::Global, "quit", &["q", "ctrl-c"], C::Quit, "Quit callboard", true),
+    b(X::Global, "help", &["?", "f1"], C::Help, "Show every key", true),
+    b(X::Global, "palette", &[":", "ctrl-p"], C::Palette, "Command palette", true),
+    b(X::Global, "back", &["esc", "backspace", "h", "left"], C::Back, "Go back", false),
+    b(X::Global, "up", &["k", "up"], C::Up, "Move up", false),
+    b(X::Global, "down", &["j", "down"], C::Down, "Move down", false),
+    b(X::Global, "page-up", &["pageup", "ctrl-u", "ctrl-b"], C::PageUp, "Page up", false),
+    b(X::Global, "page-down", &["pagedown", "ctrl-d", "ctrl-f"], C::PageDown, "Page down", false),
+    b(X::Global, "top", &["g", "home"], C::Top, "Go to the top", false),
+    b(X::Global, "bottom", &["G", "end"], C::Bottom, "Go to the bottom", false),
+    b(X::Global, "sync", &["r", "ctrl-r"], C::Sync, "Sync now (reload the source)", false),
+    b(X::List, "list.open", &["enter", "l", "right"], C::Open, "Open the entity", true),
+    b(X::List, "list.search", &["/"], C::Search, "Search: text and field:value terms", true),
+    b(X::List, "list.facets", &["f"], C::Facets, "Filter by kind, type, owner, lifecycle, tag, namespace, system", true),
+    b(X::List, "list.clear", &["x"], C::ClearSearch, "Clear the search", false),
+    b(X::SearchInput, "search.accept", &["enter", "down"], C::AcceptSearch, "Keep the query and go to the results", true),
+    b(X::SearchInput, "search.cancel", &["esc"], C::ClearSearch, "Clear the query", true),
+    b(X::Entity, "entity.open", &["enter", "l", "right"], C::Open, "Follow the selected relation", true),
+    b(X::Entity, "entity.next-tab", &["tab", "]"], C::NextTab, "Next tab (overview, annotations, links, raw)", true),
+    b(X::Entity, "entity.prev-tab", &["backtab", "["], C::PrevTab, "Previous tab", false),
+    b(X::Overlay, "overlay.accept", &["enter"], C::Open, "Choose", true),
+    b(X::Overlay, "overlay.close", &["esc"], C::Back, "Close", true),
+];
+
+/// A key as written in the table and in config: `ctrl-c`, `enter`, `G`, `/`.
+pub fn parse_key(text: &str) -> Option<KeyEvent> {
+    let mut mods = KeyModifiers::NONE;
+    let mut rest = text;
+    loop {
+        if let Some(r) = rest.strip_prefix("ctrl-") {
+            mods |= KeyModifiers::CONTROL;
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix("alt-") {
+            mods |= KeyModifiers::ALT;
+            rest = r;
+        } else {
+            break;
+        }
+    }
+    let code = match rest {
+        "enter" => KeyCode::Enter,
+        "esc" => KeyCode::Esc,
+        "tab" => KeyCode::Tab,
+        "backtab" => KeyCode::BackTab,
+        "backspace" => KeyCode::Backspace,
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        "left" => KeyCode::Left,
+        "right" => KeyCode::Right,
+        "pageup" => KeyCode::PageUp,
+        "pagedown" => KeyCode::PageDown,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
+        "space" => KeyCode::Char(' '),
+        "f1" => KeyCode::F(1),
+        s if s.chars().count() == 1 => KeyCode::Char(s.chars().next()?),
+        _ => return None,
+    };
+    Some(KeyEvent::new(code, mods))
+}
+
+/// Compare keys ignoring SHIFT on characters (terminals differ on whether
+/// `G` arrives with SHIFT set).
+fn same_key(a: &KeyEvent, b: &KeyEvent) -> bool {
+    let strip = |m: KeyModifiers, code: KeyCode| match code {
+        KeyCode::Char(_) => m - KeyModifiers::SHIFT,
+        _ => m,
+    };
+    a.code == b.code && strip(a.modifiers, a.code) == strip(b.modifiers, b.code)
+}
+
+/// The table with any user overrides applied.
+#[derive(Debug)]
+pub struct Keymap {
+    keys: Vec<(Context, KeyEvent, Command, usize)>,
+}
+
+impl Keymap {
+    /// Build from the table; `overrides` maps a binding name to a key list
+    /// separated by spaces. Unknown names or keys are errors.
+    pub fn new(overrides: &BTreeMap<String, String>) -> Result<Keymap, String> {
+        for name in overrides.keys() {
+            if !BINDINGS.iter().any(|b| b.name == name) {
+                return Err(format!("[keys] `{name}` is not a command; see `?` for the names"));
+            }
+        }
+        let mut keys = Vec::new();
+        for (i, binding) in BINDINGS.iter().enumerate() {
+            let texts: Vec<String> = match overrides.get(binding.name) {
+                Some(v) => v.split_whitespace().map(str::to_string).collect(),
+                None => binding.keys.iter().map(|s| s.to_string()).collect(),
+            };
+            for t in texts {
+                let key = parse_key(&t).ok_or_else(|| format!("[keys] `{}`: `{t}` is not a key", binding.name))?;
+                keys.push((binding.context, key, binding.command, i));
+            }
+        }
+        Ok(Keymap { keys })
+    }
+
+    pub fn default_map() -> Keymap {
+        Keymap::new(&BTreeMap::new()).expect("the built-in table is valid")
+    }
+
+    /// The command for a key in a context, falling back to Global.
+    pub fn lookup(&self, context: Context, key: &KeyEvent) -> Option<Command> {
+        let find = |ctx: Context| {
+            self.keys
+                .iter()
+                .find(|(c, k, _, _)| *c == ctx && same_key(k, key))
+                .map(|(_, _, cmd, _)| *cmd)
+        };
+        find(context).or_else(|| {
+            if context == Context::SearchInput {
+                None // typed characters belong to the query
+            } else {
+                find(Context::Global)
+            }
+        })
+    }
+
+    /// The keys currently bound to a binding, for help and hints.
+    pub fn keys_of(&self, binding_index: usize) -> Vec<String> {
+        self.keys
+            .iter()
+            .filter(|(_, _, _, i)| *i == binding_index)
+            .map(|(_, k, _, _)| key_label(k))
+            .collect()
+    }
+
+    /// Footer hints for a context: `key description` pairs.
+    pub fn hints(&self, context: Context) -> Vec<(String, &'static str)> {
+        let mut out: Vec<(String, &'static str)> = BINDINGS
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.hint && b.context == context)
+            .map(|(i, b)| (self.keys_of(i).first().cloned().unwrap_or_default(), short(b.description)))
+            .collect();
+        if context != Context::SearchInput && context != Context::Overlay {
+            out.extend(
+                BINDINGS
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, b)| b.hint && b.context == Context::Global)
+                    .map(|(i, b)| (self.keys_of(i).first().cloned().unwrap_or_default(), short(b.description))),
+            );
+        }
+        out
+    }
+}
+
+/// The first words of a description, for the footer.
+fn short(description: &'static str) -> &'static str {
+    let cut = description.find([':', ',', '(']).unwrap_or(description.len());
+    description[..cut].trim_end()
+}
+
+/// How a key is shown to people.
+pub fn key_label(key: &KeyEvent) -> String {
+    let mut out = String::new();
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        out.push_str("ctrl-");
+    }
+    if key.modifiers.contains(KeyModifiers::ALT) {
+        out.push_str("alt-");
+    }
+    match key.code {
+        KeyCode::Char(' ') => out.push_str("space"),
+        KeyCode::Char(c) => out.push(c),
+        KeyCode::Enter => out.push_str("enter"),
+        KeyCode::Esc => out.push_str("esc"),
+        KeyCode::Tab => out.push_str("tab"),
+        KeyCode::BackTab => out.push_str("shift-tab"),
+        KeyCode::Backspace => out.push_str("backspace"),
+        KeyCode::Up => out.push('↑'),
+        KeyCode::Down => out.push('↓'),
+        KeyCode::Left => out.push('←'),
+        KeyCode::Right => out.push('→'),
+        KeyCode::PageUp => out.push_str("pgup"),
+        KeyCode::PageDown => out.push_str("pgdn"),
+        KeyCode::Home => out.push_str("home"),
+        KeyCode::End => out.push_str("end"),
+        KeyCode::F(n) => out.push_str(&format!("f{n}")),
+        _ => out.push('?'),
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_table_key_parses() {
+        for binding in BINDINGS {
+            for k in binding.keys {
+                assert!(parse_key(k).is_some(), "{} has unparsable key {k}", binding.name);
+            }
+        }
+    }
+
+    #[test]
+    fn names_are_unique() {
+        let mut names: Vec<_> = BINDINGS.iter().map(|b| b.name).collect();
+        names.sort();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(before, names.len());
+    }
+
+    #[test]
+    fn context_binding_wins_over_global_and_search_input_swallows_letters() {
+        let map = Keymap::default_map();
+        let enter = parse_key("enter").unwrap();
+        assert_eq!(map.lookup(Context::List, &enter), Some(Command::Open));
+        let q = parse_key("q").unwrap();
+        assert_eq!(map.lookup(Context::List, &q), Some(Command::Quit));
+        assert_eq!(map.lookup(Context::SearchInput, &q), None);
+        let shifted_g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(map.lookup(Context::List, &shifted_g), Some(Command::Bottom));
+    }
+
+    #[test]
+    fn overrides_apply_and_bad_ones_are_named() {
+        let mut o = BTreeMap::new();
+        o.insert("list.search".to_string(), "ctrl-s s".to_string());
+        let map = Keymap::new(&o).unwrap();
+        assert_eq!(map.lookup(Context::List, &parse_key("ctrl-s").unwrap()), Some(Command::Search));
+        assert_eq!(map.lookup(Context::List, &parse_key("/").unwrap()), None);
+        o.insert("nope".to_string(), "x".to_string());
+        assert!(Keymap::new(&o).unwrap_err().contains("`nope`"));
+        let mut o = BTreeMap::new();
+        o.insert("quit".to_string(), "ctrl-nonsense".to_string());
+        assert!(Keymap::new(&o).unwrap_err().contains("not a key"));
+    }
+}

@@ -1,0 +1,21 @@
+//! callboard: a terminal UI for the Backstage catalog. The library holds
+//! everything; the binary only parses arguments and starts it.
+
+pub mod app;
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod effect;
+pub mod keymap;
+pub mod logging;
+pub mod msg;
+pub mod paths;
+pub mod runtime;
+pub mod sanitize;
+pub mod search;
+pub mod source;
+pub mod state;
+pub mod sync;
+pub mod tui;
+pub mod ui;
+pub mod update;

@@ -1,0 +1,32 @@
+use callboard::cli::{run_subcommand, Cli};
+use callboard::{app, config::Config, keymap::Keymap, source::Source};
+use clap::Parser;
+
+fn main() {
+    let cli = Cli::parse();
+    callboard::logging::init();
+    let code = match run(cli) {
+        Ok(()) => 0,
+        Err(exit) => {
+            eprintln!("callboard: {}", exit.message);
+            exit.code
+        }
+    };
+    std::process::exit(code);
+}
+
+fn run(cli: Cli) -> Result<(), callboard::cli::Exit> {
+    let config = Config::load(cli.global.config.as_deref()).map_err(anyhow::Error::from)?;
+    let source = Source::select(&cli.global.choice(), &config)?;
+    match cli.command {
+        Some(command) => run_subcommand(command, &source),
+        None => {
+            let keymap = Keymap::new(&config.keys).map_err(|e| anyhow::anyhow!("config: {e}"))?;
+            let monochrome = std::env::var_os("NO_COLOR").is_some() || config.theme.as_deref() == Some("mono");
+            let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(anyhow::Error::from)?;
+            runtime
+                .block_on(app::run(app::AppOptions { source, keymap, monochrome, sync_interval: config.sync_interval }))
+                .map_err(Into::into)
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! Everything that can happen arrives as one of these, on one channel.
+
+use crate::catalog::Catalog;
+use crate::search::Hit;
+use crossterm::event::KeyEvent;
+use serde_json::Value;
+use std::sync::Arc;
+
+/// Where the catalog on screen came from and how fresh it is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CatalogInfo {
+    /// Unix seconds of the last successful load or sync, if known.
+    pub synced_at: Option<i64>,
+    /// Problems met while reading the source (files source), for the log view.
+    pub problems: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warn,
+    Error,
+}
+
+/// Sync progress as the client reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SyncEvent {
+    Started { full: bool },
+    Progress { fetched: usize, total: Option<usize> },
+    Done { added: usize, changed: usize, removed: usize, elapsed_ms: u64 },
+    Failed { message: String, offline: bool },
+}
+
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Resize(u16, u16),
+    /// Once a second: expire toasts, refresh ages, periodic sync.
+    Tick(i64),
+    CatalogLoaded {
+        catalog: Arc<Catalog>,
+        info: CatalogInfo,
+    },
+    SearchDone {
+        generation: u64,
+        hits: Arc<Vec<Hit>>,
+    },
+    EntityLoaded {
+        key: String,
+        raw: Option<Value>,
+    },
+    Sync(SyncEvent),
+    Toast(Level, String),
+}

@@ -1,0 +1,207 @@
+//! All the state the views render from. Changed only by `update`.
+
+use crate::catalog::Catalog;
+use crate::keymap::Keymap;
+use crate::msg::{CatalogInfo, Level};
+use crate::search::{Field, Hit};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::Arc;
+use tui_textarea::TextArea;
+
+/// The catalog list and its search.
+pub struct ListState {
+    pub input: TextArea<'static>,
+    /// True while keys go to the search input.
+    pub typing: bool,
+    /// The query the current `hits` answer.
+    pub applied_query: String,
+    pub hits: Arc<Vec<Hit>>,
+    pub selected: usize,
+    pub offset: usize,
+    /// Generation of the newest search asked for; older results are dropped.
+    pub generation: u64,
+    pub searching: bool,
+    /// Entity to keep selected when new results arrive (after a sync).
+    pub anchor: Option<String>,
+}
+
+impl Default for ListState {
+    fn default() -> Self {
+        let mut input = TextArea::default();
+        input.set_cursor_line_style(ratatui::style::Style::default());
+        ListState {
+            input,
+            typing: false,
+            applied_query: String::new(),
+            hits: Arc::new(Vec::new()),
+            selected: 0,
+            offset: 0,
+            generation: 0,
+            searching: false,
+            anchor: None,
+        }
+    }
+}
+
+impl ListState {
+    pub fn query_text(&self) -> String {
+        self.input.lines().join(" ")
+    }
+}
+
+/// Tabs of the entity page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntityTab {
+    Overview,
+    Annotations,
+    Links,
+    Raw,
+}
+
+impl EntityTab {
+    pub const ALL: [EntityTab; 4] = [EntityTab::Overview, EntityTab::Annotations, EntityTab::Links, EntityTab::Raw];
+    pub fn title(self) -> &'static str {
+        match self {
+            EntityTab::Overview => "Overview",
+            EntityTab::Annotations => "Annotations",
+            EntityTab::Links => "Links",
+            EntityTab::Raw => "Raw YAML",
+        }
+    }
+}
+
+/// One entity page on the screen stack.
+#[derive(Debug, Clone)]
+pub struct EntityPage {
+    pub key: String,
+    pub tab: EntityTab,
+    /// Selected row among the relation rows (Overview) or scroll (other tabs).
+    pub selected: usize,
+    pub scroll: usize,
+}
+
+/// What is stacked above the list.
+#[derive(Debug, Clone)]
+pub enum Screen {
+    Entity(EntityPage),
+}
+
+/// A modal on top of everything.
+pub enum Overlay {
+    Help { scroll: usize },
+    Palette { input: TextArea<'static>, selected: usize },
+    /// First pick a field, then one of its values.
+    Facets { field: Option<Field>, selected: usize },
+}
+
+/// Details of an entity read from the cache: what the summary leaves out.
+#[derive(Debug, Clone, Default)]
+pub struct EntityDetail {
+    pub annotations: Vec<(String, String)>,
+    pub links: Vec<Link>,
+    pub yaml: Vec<String>,
+    pub raw: Value,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+    pub link_type: String,
+    pub icon: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Toast {
+    pub level: Level,
+    pub text: String,
+    pub expires_at: i64,
+}
+
+/// Sync status for the status bar.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum SyncStatus {
+    #[default]
+    Idle,
+    Running { fetched: usize, total: Option<usize> },
+    Offline { since: i64 },
+}
+
+pub struct State {
+    pub source_label: String,
+    pub catalog: Arc<Catalog>,
+    pub info: CatalogInfo,
+    pub list: ListState,
+    pub screens: Vec<Screen>,
+    pub overlay: Option<Overlay>,
+    pub details: HashMap<String, EntityDetail>,
+    pub toasts: Vec<Toast>,
+    pub sync: SyncStatus,
+    pub keymap: Keymap,
+    /// Terminal size, for scrolling maths.
+    pub width: u16,
+    pub height: u16,
+    /// Unix seconds, from Tick: views never read the clock themselves.
+    pub now: i64,
+    pub monochrome: bool,
+    /// Seconds between background syncs (0: off) and when the last one began.
+    pub sync_interval: i64,
+    pub last_sync_started: i64,
+    pub quit: bool,
+}
+
+impl State {
+    pub fn new(source_label: String, keymap: Keymap, now: i64) -> State {
+        State {
+            source_label,
+            catalog: Arc::new(Catalog::default()),
+            info: CatalogInfo::default(),
+            list: ListState::default(),
+            screens: Vec::new(),
+            overlay: None,
+            details: HashMap::new(),
+            toasts: Vec::new(),
+            sync: SyncStatus::Idle,
+            keymap,
+            width: 80,
+            height: 24,
+            now,
+            monochrome: false,
+            sync_interval: 0,
+            last_sync_started: now,
+            quit: false,
+        }
+    }
+
+    /// The entity under the cursor in the list, if any.
+    pub fn selected_key(&self) -> Option<&str> {
+        self.list
+            .hits
+            .get(self.list.selected)
+            .map(|h| self.catalog.at(h.idx).key.as_str())
+    }
+
+    pub fn toast(&mut self, level: Level, text: impl Into<String>) {
+        let seconds = if level == Level::Error { 8 } else { 4 };
+        self.toasts.push(Toast {
+            level,
+            text: crate::sanitize::clean_line(&text.into()),
+            expires_at: self.now + seconds,
+        });
+        if self.toasts.len() > 4 {
+            self.toasts.remove(0);
+        }
+    }
+}
+
+/// Rows the list can show at the current size: total minus title bar,
+/// search line, table header, status bar and footer.
+pub fn list_viewport(height: u16) -> usize {
+    height.saturating_sub(5).max(1) as usize
+}
+
+/// Rows the body of a full-screen page can show: minus title, status, footer.
+pub fn page_viewport(height: u16) -> usize {
+    height.saturating_sub(3).max(1) as usize
+}

@@ -1,0 +1,41 @@
+//! `?`: every key, generated from the keymap table.
+
+use super::centered;
+use crate::keymap::{Context, BINDINGS};
+use crate::state::State;
+use crate::ui::theme::Theme;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::Frame;
+
+pub fn render(frame: &mut Frame, state: &State, scroll: usize, theme: &Theme) {
+    let area = centered(frame.area(), 90, 60);
+    let mut lines = Vec::new();
+    let contexts = [Context::Global, Context::List, Context::SearchInput, Context::Entity, Context::Tree, Context::Overlay];
+    for context in contexts {
+        let rows: Vec<_> = BINDINGS.iter().enumerate().filter(|(_, b)| b.context == context).collect();
+        if rows.is_empty() {
+            continue;
+        }
+        lines.push(Line::styled(context.title(), theme.heading()));
+        for (i, binding) in rows {
+            let keys = state.keymap.keys_of(i).join(" ");
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {keys:<22}"), theme.key()),
+                Span::raw(binding.description),
+                Span::styled(format!("  :{}", binding.name), theme.muted()),
+            ]));
+        }
+        lines.push(Line::raw(""));
+    }
+    lines.push(Line::styled("Search syntax", theme.heading()));
+    lines.push(Line::raw("  words are fuzzy-matched on name and title; all must match"));
+    lines.push(Line::raw("  kind: type: owner: lifecycle: tag: namespace: system: name:   filter a field"));
+    lines.push(Line::raw("  -field:value or -word excludes; a partial value matches as a prefix"));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border())
+        .title(Span::styled(" Keys (esc closes) ", theme.title()));
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll as u16, 0)), area);
+}

@@ -1,0 +1,109 @@
+//! Title bar (breadcrumb), status bar, footer hints and toasts.
+
+use super::text::truncate;
+use crate::msg::Level;
+use crate::state::{Screen, State, SyncStatus};
+use crate::ui::{age, theme::Theme};
+use crate::update::focus_context;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::Frame;
+
+pub fn title_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let mut crumbs = vec!["Catalog".to_string()];
+    for screen in &state.screens {
+        match screen {
+            Screen::Entity(p) => crumbs.push(state.catalog.label_of(&p.key)),
+        }
+    }
+    let mut path = crumbs.join(" › ");
+    let budget = (area.width as usize).saturating_sub(13);
+    // Keep the end of a long path: where you are matters more than where you began.
+    while unicode_width::UnicodeWidthStr::width(path.as_str()) > budget && path.contains(" › ") {
+        let cut = path.find(" › ").map_or(path.len(), |i| i + " › ".len());
+        path = format!("…{}", &path[cut..]);
+        if path.starts_with("……") {
+            path.remove(0);
+        }
+    }
+    let line = Line::from(vec![
+        Span::styled(" callboard ", theme.title()),
+        Span::styled(truncate(&path, budget), theme.text()),
+    ]);
+    frame.render_widget(Paragraph::new(line).style(theme.bar()), area);
+}
+
+pub fn status_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let mut spans = vec![
+        Span::styled(format!(" {} ", state.source_label), theme.key()),
+        Span::raw(format!("· {} entities ", state.catalog.len())),
+    ];
+    if !state.list.applied_query.is_empty() {
+        spans.push(Span::raw(format!("· {} match ", state.list.hits.len())));
+    }
+    match &state.sync {
+        SyncStatus::Running { fetched, total } => {
+            let progress = match total {
+                Some(t) => format!("· syncing {fetched}/{t} "),
+                None => format!("· syncing {fetched} "),
+            };
+            spans.push(Span::styled(progress, theme.warn()));
+        }
+        SyncStatus::Offline { .. } => {
+            let cache_age = state.info.synced_at.map_or("unknown age".into(), |t| format!("{} old", age(state.now, t)));
+            spans.push(Span::styled(format!("· offline · cache {cache_age} "), theme.crit()));
+        }
+        SyncStatus::Idle => {
+            if let Some(t) = state.info.synced_at {
+                spans.push(Span::styled(format!("· cache {} old ", age(state.now, t)), theme.muted()));
+            }
+        }
+    }
+    if state.list.searching {
+        spans.push(Span::styled("· searching… ", theme.muted()));
+    }
+    if !state.info.problems.is_empty() {
+        spans.push(Span::styled(format!("· {} input problems (see log) ", state.info.problems.len()), theme.warn()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.bar()), area);
+}
+
+pub fn footer(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let mut spans = Vec::new();
+    let mut used = 0usize;
+    for (key, description) in state.keymap.hints(focus_context(state)) {
+        let piece = key.chars().count() + description.chars().count() + 3;
+        if used + piece > area.width as usize {
+            break;
+        }
+        used += piece;
+        spans.push(Span::styled(format!(" {key}"), theme.key()));
+        spans.push(Span::styled(format!(" {description} "), theme.muted()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+pub fn toasts(frame: &mut Frame, state: &State, theme: &Theme) {
+    let area = frame.area();
+    let mut y = 1;
+    for toast in state.toasts.iter().rev() {
+        let width = (toast.text.chars().count() as u16 + 4).min(area.width.saturating_sub(2)).max(10);
+        if y + 3 > area.height {
+            break;
+        }
+        let rect = Rect::new(area.width.saturating_sub(width + 1), y, width, 3);
+        let style = match toast.level {
+            Level::Info => theme.ok(),
+            Level::Warn => theme.warn(),
+            Level::Error => theme.crit(),
+        };
+        frame.render_widget(Clear, rect);
+        frame.render_widget(
+            Paragraph::new(truncate(&toast.text, width.saturating_sub(2) as usize))
+                .block(Block::default().borders(Borders::ALL).border_style(style)),
+            rect,
+        );
+        y += 3;
+    }
+}

@@ -1,0 +1,125 @@
+//! The catalog list: cursor, search input, facets.
+
+use super::{move_cursor, open_entity};
+use crate::effect::Effect;
+use crate::keymap::Command;
+use crate::search::Hit;
+use crate::state::{list_viewport, Overlay, State};
+use crossterm::event::KeyEvent;
+use std::sync::Arc;
+
+pub fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
+    let page = list_viewport(state.height);
+    let len = state.list.hits.len();
+    if move_cursor(&mut state.list.selected, len, command, page) {
+        state.list.anchor = None;
+        keep_selection_visible(state);
+        return Vec::new();
+    }
+    match command {
+        Command::Open => match state.selected_key().map(str::to_string) {
+            Some(key) => open_entity(state, &key),
+            None => Vec::new(),
+        },
+        Command::Search => {
+            state.list.typing = true;
+            Vec::new()
+        }
+        Command::AcceptSearch => {
+            state.list.typing = false;
+            Vec::new()
+        }
+        Command::ClearSearch => {
+            state.list.typing = false;
+            set_query(state, "")
+        }
+        Command::Back => {
+            if state.list.query_text().is_empty() {
+                Vec::new()
+            } else {
+                set_query(state, "")
+            }
+        }
+        Command::Facets => {
+            state.overlay = Some(Overlay::Facets { field: None, selected: 0 });
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// A key typed into the search input.
+pub fn on_typing(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let before = state.list.query_text();
+    state.list.input.input(key);
+    // The query is one line: a pasted newline must not split it.
+    if state.list.input.lines().len() > 1 {
+        let joined = state.list.query_text();
+        replace_input(state, &joined);
+    }
+    if state.list.query_text() != before {
+        start_search(state)
+    } else {
+        Vec::new()
+    }
+}
+
+fn replace_input(state: &mut State, text: &str) {
+    let mut input = tui_textarea::TextArea::new(vec![text.to_string()]);
+    input.set_cursor_line_style(ratatui::style::Style::default());
+    input.move_cursor(tui_textarea::CursorMove::End);
+    state.list.input = input;
+}
+
+/// Replace the query text (facets, palette, clearing) and search again.
+pub fn set_query(state: &mut State, text: &str) -> Vec<Effect> {
+    replace_input(state, text);
+    start_search(state)
+}
+
+/// Ask for a search of the current query; the newest generation wins.
+pub fn start_search(state: &mut State) -> Vec<Effect> {
+    state.list.generation += 1;
+    state.list.searching = true;
+    vec![Effect::Search {
+        generation: state.list.generation,
+        query: state.list.query_text(),
+        catalog: state.catalog.clone(),
+    }]
+}
+
+pub fn search_done(state: &mut State, generation: u64, hits: Arc<Vec<Hit>>) {
+    if generation != state.list.generation {
+        return; // a newer search is on its way
+    }
+    let query_changed = state.list.applied_query != state.list.query_text();
+    state.list.searching = false;
+    state.list.applied_query = state.list.query_text();
+    state.list.hits = hits;
+    let anchored = state.list.anchor.as_ref().and_then(|key| {
+        let idx = state.catalog.index_of(key)?;
+        state.list.hits.iter().position(|h| h.idx == idx)
+    });
+    match anchored {
+        Some(pos) => state.list.selected = pos,
+        None if query_changed => {
+            state.list.selected = 0;
+            state.list.offset = 0;
+        }
+        None => state.list.selected = state.list.selected.min(state.list.hits.len().saturating_sub(1)),
+    }
+    keep_selection_visible(state);
+}
+
+/// Scroll so the cursor is on screen, moving as little as possible.
+pub fn keep_selection_visible(state: &mut State) {
+    let rows = list_viewport(state.height);
+    let list = &mut state.list;
+    if list.selected < list.offset {
+        list.offset = list.selected;
+    } else if list.selected >= list.offset + rows {
+        list.offset = list.selected + 1 - rows;
+    }
+    let max_offset = list.hits.len().saturating_sub(rows);
+    list.offset = list.offset.min(max_offset);
+}

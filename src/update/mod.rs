@@ -1,0 +1,178 @@
+//! `update`: the one place state changes. No I/O here; anything slow is
+//! returned as an [`Effect`] and comes back later as a [`Msg`].
+
+mod entity;
+mod list;
+mod overlay;
+
+use crate::effect::Effect;
+use crate::keymap::{Command, Context};
+use crate::msg::{Level, Msg, SyncEvent};
+use crate::state::{Screen, State, SyncStatus};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+pub use entity::detail_from_raw;
+pub use overlay::{facet_fields, palette_matches};
+
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) => on_key(state, key),
+        Msg::Resize(w, h) => {
+            state.width = w;
+            state.height = h;
+            list::keep_selection_visible(state);
+            Vec::new()
+        }
+        Msg::Tick(now) => {
+            state.now = now;
+            state.toasts.retain(|t| t.expires_at > now);
+            let idle = !matches!(state.sync, SyncStatus::Running { .. });
+            if state.sync_interval > 0 && idle && now - state.last_sync_started >= state.sync_interval {
+                state.last_sync_started = now;
+                return vec![Effect::Sync { full: false }];
+            }
+            Vec::new()
+        }
+        Msg::CatalogLoaded { catalog, info } => {
+            state.list.anchor = state.selected_key().map(str::to_string);
+            state.catalog = catalog;
+            state.info = info;
+            state.details.clear();
+            let mut effects = list::start_search(state);
+            effects.extend(entity::reload_open_pages(state));
+            effects
+        }
+        Msg::SearchDone { generation, hits } => {
+            list::search_done(state, generation, hits);
+            Vec::new()
+        }
+        Msg::EntityLoaded { key, raw } => {
+            if let Some(raw) = raw {
+                state.details.insert(key, detail_from_raw(&raw));
+            }
+            Vec::new()
+        }
+        Msg::Sync(event) => on_sync(state, event),
+        Msg::Toast(level, text) => {
+            state.toast(level, text);
+            Vec::new()
+        }
+    }
+}
+
+fn on_sync(state: &mut State, event: SyncEvent) -> Vec<Effect> {
+    match event {
+        SyncEvent::Started { .. } => {
+            state.last_sync_started = state.now;
+            state.sync = SyncStatus::Running { fetched: 0, total: None };
+        }
+        SyncEvent::Progress { fetched, total } => {
+            state.sync = SyncStatus::Running { fetched, total };
+        }
+        SyncEvent::Done { added, changed, removed, .. } => {
+            state.sync = SyncStatus::Idle;
+            if added + changed + removed > 0 {
+                state.toast(Level::Info, format!("Synced: {added} added, {changed} changed, {removed} removed"));
+            }
+        }
+        SyncEvent::Failed { message, offline } => {
+            if offline {
+                state.sync = SyncStatus::Offline { since: state.now };
+            } else {
+                state.sync = SyncStatus::Idle;
+            }
+            state.toast(Level::Error, message);
+        }
+    }
+    Vec::new()
+}
+
+/// The keymap context of what has focus now.
+pub fn focus_context(state: &State) -> Context {
+    if state.overlay.is_some() {
+        Context::Overlay
+    } else if state.list.typing && state.screens.is_empty() {
+        Context::SearchInput
+    } else {
+        match state.screens.last() {
+            None => Context::List,
+            Some(Screen::Entity(_)) => Context::Entity,
+        }
+    }
+}
+
+fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    // Ctrl-C always quits, whatever has focus.
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        state.quit = true;
+        return vec![Effect::Quit];
+    }
+    let context = focus_context(state);
+    if context == Context::Overlay {
+        return overlay::on_key(state, key);
+    }
+    let command = state.keymap.lookup(context, &key);
+    if context == Context::SearchInput {
+        return match command {
+            Some(cmd) => list::on_command(state, cmd),
+            None => list::on_typing(state, key),
+        };
+    }
+    let Some(command) = command else {
+        return Vec::new();
+    };
+    run_command(state, context, command)
+}
+
+/// Carry out a command in a context (keys and the palette both come here).
+pub fn run_command(state: &mut State, context: Context, command: Command) -> Vec<Effect> {
+    match command {
+        Command::Quit => {
+            state.quit = true;
+            vec![Effect::Quit]
+        }
+        Command::Help => {
+            state.overlay = Some(crate::state::Overlay::Help { scroll: 0 });
+            Vec::new()
+        }
+        Command::Palette => {
+            overlay::open_palette(state);
+            Vec::new()
+        }
+        Command::Sync => vec![Effect::Sync { full: false }],
+        _ => match context {
+            Context::Entity => entity::on_command(state, command),
+            _ => list::on_command(state, command),
+        },
+    }
+}
+
+/// Open an entity page on top of the stack (from the list, a relation, the palette).
+pub fn open_entity(state: &mut State, key: &str) -> Vec<Effect> {
+    state.screens.push(Screen::Entity(crate::state::EntityPage {
+        key: key.to_string(),
+        tab: crate::state::EntityTab::Overview,
+        selected: 0,
+        scroll: 0,
+    }));
+    if state.details.contains_key(key) {
+        Vec::new()
+    } else {
+        vec![Effect::LoadEntity { key: key.to_string() }]
+    }
+}
+
+/// Move a cursor within `len` rows by a command; returns true when handled.
+pub fn move_cursor(selected: &mut usize, len: usize, command: Command, page: usize) -> bool {
+    let last = len.saturating_sub(1);
+    *selected = match command {
+        Command::Up => selected.saturating_sub(1),
+        Command::Down => (*selected + 1).min(last),
+        Command::PageUp => selected.saturating_sub(page),
+        Command::PageDown => (*selected + page).min(last),
+        Command::Top => 0,
+        Command::Bottom => last,
+        _ => return false,
+    };
+    true
+}

@@ -1,0 +1,201 @@
+//! Modals: help, the command palette and the facet pickers.
+
+use super::{list, move_cursor, open_entity};
+use crate::effect::Effect;
+use crate::keymap::{Command, Context, BINDINGS};
+use crate::search::{facets::facet_counts, Field};
+use crate::state::{Overlay, State};
+use crossterm::event::{KeyCode, KeyEvent};
+
+/// Commands the palette offers beyond the keymap's: (name, description).
+pub const PALETTE_EXTRAS: &[(&str, &str)] = &[
+    ("sync", "Sync now"),
+    ("quit", "Quit callboard"),
+    ("open REF", "Open an entity by ref, e.g. open component:payments-api"),
+    ("filter QUERY", "Replace the list query, e.g. filter kind:api owner:team-a"),
+];
+
+/// Palette entries: extras, then every keymap binding with its name.
+pub fn palette_entries() -> Vec<(String, &'static str)> {
+    let mut out: Vec<(String, &'static str)> = PALETTE_EXTRAS.iter().map(|(n, d)| (n.to_string(), *d)).collect();
+    out.extend(
+        BINDINGS
+            .iter()
+            .filter(|b| !matches!(b.command, Command::Up | Command::Down | Command::PageUp | Command::PageDown))
+            .filter(|b| b.context != Context::Overlay && b.context != Context::SearchInput)
+            .map(|b| (b.name.to_string(), b.description)),
+    );
+    out
+}
+
+/// Entries whose name contains every word typed so far.
+pub fn palette_matches(typed: &str) -> Vec<(String, &'static str)> {
+    let first = typed.split_whitespace().next().unwrap_or("").to_lowercase();
+    palette_entries()
+        .into_iter()
+        .filter(|(name, _)| name.to_lowercase().contains(&first))
+        .collect()
+}
+
+pub fn open_palette(state: &mut State) {
+    let mut input = tui_textarea::TextArea::default();
+    input.set_cursor_line_style(ratatui::style::Style::default());
+    state.overlay = Some(Overlay::Palette { input, selected: 0 });
+}
+
+pub fn facet_fields() -> [Field; 7] {
+    [Field::Kind, Field::Type, Field::Owner, Field::Lifecycle, Field::Tag, Field::Namespace, Field::System]
+}
+
+pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let command = state.keymap.lookup(Context::Overlay, &key);
+    let page = crate::state::page_viewport(state.height);
+    let Some(overlay) = state.overlay.as_mut() else {
+        return Vec::new();
+    };
+    match overlay {
+        Overlay::Help { scroll } => {
+            let global = state.keymap.lookup(Context::List, &key);
+            if let Some(cmd) = command.or(global) {
+                let mut s = *scroll;
+                if move_cursor(&mut s, BINDINGS.len() + 12, cmd, page) {
+                    *scroll = s;
+                    return Vec::new();
+                }
+            }
+            if matches!(command.or(global), Some(Command::Back | Command::Help | Command::Quit)) {
+                state.overlay = None;
+            }
+            Vec::new()
+        }
+        Overlay::Palette { input, selected } => {
+            if command == Some(Command::Back) {
+                state.overlay = None;
+                return Vec::new();
+            }
+            let typed = input.lines().join(" ");
+            let matches = palette_matches(&typed);
+            match key.code {
+                KeyCode::Up => *selected = selected.saturating_sub(1),
+                KeyCode::Down | KeyCode::Tab => *selected = (*selected + 1).min(matches.len().saturating_sub(1)),
+                KeyCode::Enter => {
+                    let chosen = matches.get(*selected).map(|(n, _)| n.clone());
+                    state.overlay = None;
+                    return run_palette(state, &typed, chosen.as_deref());
+                }
+                _ => {
+                    input.input(key);
+                    *selected = 0;
+                }
+            }
+            Vec::new()
+        }
+        Overlay::Facets { field, selected } => {
+            let values_len = match field {
+                None => facet_fields().len(),
+                Some(f) => facet_counts(&state.catalog, &state.list.hits, *f).len(),
+            };
+            if let Some(cmd) = command.or_else(|| state.keymap.lookup(Context::List, &key)) {
+                if move_cursor(selected, values_len, cmd, page) {
+                    return Vec::new();
+                }
+                match cmd {
+                    Command::Back => {
+                        if field.is_some() {
+                            *field = None;
+                            *selected = 0;
+                        } else {
+                            state.overlay = None;
+                        }
+                    }
+                    Command::Open => match field {
+                        None => {
+                            *field = facet_fields().get(*selected).copied();
+                            *selected = 0;
+                        }
+                        Some(f) => {
+                            let f = *f;
+                            let value = facet_counts(&state.catalog, &state.list.hits, f)
+                                .get(*selected)
+                                .map(|(v, _)| v.clone());
+                            state.overlay = None;
+                            if let Some(v) = value {
+                                let mut q = state.list.query_text();
+                                if !q.is_empty() && !q.ends_with(' ') {
+                                    q.push(' ');
+                                }
+                                q.push_str(&format!("{}:{}", f.name(), v));
+                                return list::set_query(state, &q);
+                            }
+                        }
+                    },
+                    _ => {}
+                }
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// Run what was typed in the palette, or the highlighted entry.
+fn run_palette(state: &mut State, typed: &str, chosen: Option<&str>) -> Vec<Effect> {
+    let typed = typed.trim();
+    let (word, rest) = typed.split_once(' ').unwrap_or((typed, ""));
+    let rest = rest.trim();
+    match word {
+        "open" if !rest.is_empty() => {
+            let key = state.catalog.get(rest).map(|s| s.key.clone()).or_else(|| {
+                let hits = crate::search::run(&state.catalog, &crate::search::Query::parse(rest));
+                hits.first().map(|h| state.catalog.at(h.idx).key.clone())
+            });
+            return match key {
+                Some(k) => open_entity(state, &k),
+                None => {
+                    state.toast(crate::msg::Level::Warn, format!("No entity matches `{rest}`"));
+                    Vec::new()
+                }
+            };
+        }
+        "filter" | "search" => {
+            state.screens.clear();
+            return list::set_query(state, rest);
+        }
+        _ => {}
+    }
+    let name = if palette_entries().iter().any(|(n, _)| n == word) {
+        word.to_string()
+    } else if let Some(c) = chosen {
+        c.split_whitespace().next().unwrap_or("").to_string()
+    } else {
+        state.toast(crate::msg::Level::Warn, format!("Unknown command `{typed}`"));
+        return Vec::new();
+    };
+    match name.as_str() {
+        "sync" => vec![Effect::Sync { full: false }],
+        "quit" => {
+            state.quit = true;
+            vec![Effect::Quit]
+        }
+        "open" | "filter" => {
+            state.toast(crate::msg::Level::Info, format!("Type `{name}` followed by what to {name}"));
+            Vec::new()
+        }
+        other => match BINDINGS.iter().find(|b| b.name == other) {
+            Some(binding) => {
+                let context = match binding.context {
+                    Context::Global => super::focus_context(state),
+                    c => c,
+                };
+                if context != super::focus_context(state) && context != Context::List {
+                    state.toast(crate::msg::Level::Info, format!("`{other}` works on {}", context.title()));
+                    return Vec::new();
+                }
+                if context == Context::List {
+                    state.screens.clear();
+                }
+                super::run_command(state, context, binding.command)
+            }
+            None => Vec::new(),
+        },
+    }
+}
