@@ -33,11 +33,7 @@ pub async fn run(options: AppOptions) -> anyhow::Result<()> {
 
     // Whatever the cache holds is shown first; the source is refreshed after.
     let cached = Cache::open(&source.cache_path()).and_then(|c| load_catalog(&c));
-    let runner = Runner {
-        tx: tx.clone(),
-        source: source.clone(),
-        syncing: Arc::new(AtomicBool::new(false)),
-    };
+    let runner = Runner { tx: tx.clone(), source: source.clone(), syncing: Arc::new(AtomicBool::new(false)) };
     match cached {
         Ok((catalog, info)) => {
             for e in update(&mut state, Msg::CatalogLoaded { catalog: Arc::new(catalog), info }) {

@@ -79,9 +79,7 @@ pub struct Runbooks {
 
 impl Default for Runbooks {
     fn default() -> Self {
-        Runbooks {
-            annotations: default_runbook_annotations(),
-        }
+        Runbooks { annotations: default_runbook_annotations() }
     }
 }
 
@@ -95,12 +93,7 @@ pub enum ConfigError {
     #[error("config {path}: {message}")]
     Read { path: PathBuf, message: String },
     #[error("config {path}, line {line}, column {column}: {message}")]
-    Parse {
-        path: PathBuf,
-        line: usize,
-        column: usize,
-        message: String,
-    },
+    Parse { path: PathBuf, line: usize, column: usize, message: String },
     #[error("config {path}: {message}")]
     Invalid { path: PathBuf, message: String },
 }
@@ -123,25 +116,15 @@ impl Config {
     }
 
     pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError::Read { path: path.to_path_buf(), message: e.to_string() })?;
         Config::from_str_at(&text, path)
     }
 
     pub fn from_str_at(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let config: Config = toml::from_str(text).map_err(|e| {
-            let (line, column) = e
-                .span()
-                .map(|span| line_col(text, span.start))
-                .unwrap_or((1, 1));
-            ConfigError::Parse {
-                path: path.to_path_buf(),
-                line,
-                column,
-                message: e.message().to_string(),
-            }
+            let (line, column) = e.span().map(|span| line_col(text, span.start)).unwrap_or((1, 1));
+            ConfigError::Parse { path: path.to_path_buf(), line, column, message: e.message().to_string() }
         })?;
         config.check(text, path)?;
         Ok(config)
@@ -154,10 +137,7 @@ impl Config {
                 .lines()
                 .position(|l| l.trim_start().starts_with(key))
                 .map_or(String::new(), |i| format!(" (line {})", i + 1));
-            ConfigError::Invalid {
-                path: path.to_path_buf(),
-                message: format!("{key}{line}: {message}"),
-            }
+            ConfigError::Invalid { path: path.to_path_buf(), message: format!("{key}{line}: {message}") }
         };
         let mut names = std::collections::HashSet::new();
         for inst in &self.instances {
@@ -248,7 +228,10 @@ mod tests {
     fn semantic_errors() {
         let cases = [
             ("[[instance]]\nname = \"a\"\nurl = \"ftp://x\"\n", "url must start with http"),
-            ("[[instance]]\nname = \"a\"\nurl = \"http://x\"\n[[instance]]\nname = \"a\"\nurl = \"http://y\"\n", "defined twice"),
+            (
+                "[[instance]]\nname = \"a\"\nurl = \"http://x\"\n[[instance]]\nname = \"a\"\nurl = \"http://y\"\n",
+                "defined twice",
+            ),
             ("[[instance]]\nname = \"a\"\nurl = \"http://x\"\ntoken_env = \"A\"\ntoken_file = \"/f\"\n", "only one of"),
             ("theme = \"pink\"\n", "not a theme"),
             ("default_instance = \"nope\"\n", "no [[instance]] is named"),

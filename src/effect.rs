@@ -14,7 +14,11 @@ pub enum Effect {
         catalog: Arc<Catalog>,
     },
     /// Read one entity's raw document from the cache.
-    LoadEntity { key: String },
+    LoadEntity {
+        key: String,
+    },
     /// Refresh from the source: re-read a folder, or sync a Backstage.
-    Sync { full: bool },
+    Sync {
+        full: bool,
+    },
 }

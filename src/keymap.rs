@@ -80,14 +80,7 @@ const fn b(
     description: &'static str,
     hint: bool,
 ) -> Binding {
-    Binding {
-        context,
-        name,
-        keys,
-        command,
-        description,
-        hint,
-    }
+    Binding { context, name, keys, command, description, hint }
 }
 
 use Command as C;
@@ -107,9 +100,23 @@ pub const BINDINGS: &[Binding] = &[
     b(X::Global, "sync", &["r", "ctrl-r"], C::Sync, "Sync now (reload the source)", false),
     b(X::List, "list.open", &["enter", "l", "right"], C::Open, "Open the entity", true),
     b(X::List, "list.search", &["/"], C::Search, "Search: text and field:value terms", true),
-    b(X::List, "list.facets", &["f"], C::Facets, "Filter by kind, type, owner, lifecycle, tag, namespace, system", true),
+    b(
+        X::List,
+        "list.facets",
+        &["f"],
+        C::Facets,
+        "Filter by kind, type, owner, lifecycle, tag, namespace, system",
+        true,
+    ),
     b(X::List, "list.clear", &["x"], C::ClearSearch, "Clear the search", false),
-    b(X::SearchInput, "search.accept", &["enter", "down"], C::AcceptSearch, "Keep the query and go to the results", true),
+    b(
+        X::SearchInput,
+        "search.accept",
+        &["enter", "down"],
+        C::AcceptSearch,
+        "Keep the query and go to the results",
+        true,
+    ),
     b(X::SearchInput, "search.cancel", &["esc"], C::ClearSearch, "Clear the query", true),
     b(X::Entity, "entity.open", &["enter", "l", "right"], C::Open, "Follow the selected relation", true),
     b(X::Entity, "entity.next-tab", &["tab", "]"], C::NextTab, "Next tab (overview, annotations, links, raw)", true),
@@ -201,14 +208,11 @@ impl Keymap {
     /// The command for a key in a context, falling back to Global.
     pub fn lookup(&self, context: Context, key: &KeyEvent) -> Option<Command> {
         let find = |ctx: Context| {
-            self.keys
-                .iter()
-                .find(|(c, k, _, _)| *c == ctx && same_key(k, key))
-                .map(|(_, _, cmd, _)| *cmd)
+            self.keys.iter().find(|(c, k, _, _)| *c == ctx && same_key(k, key)).map(|(_, _, cmd, _)| *cmd)
         };
         find(context).or_else(|| {
-            if context == Context::SearchInput {
-                None // typed characters belong to the query
+            if matches!(context, Context::SearchInput | Context::Overlay) {
+                None // typed characters belong to the input; overlays fall back explicitly
             } else {
                 find(Context::Global)
             }
@@ -217,11 +221,7 @@ impl Keymap {
 
     /// The keys currently bound to a binding, for help and hints.
     pub fn keys_of(&self, binding_index: usize) -> Vec<String> {
-        self.keys
-            .iter()
-            .filter(|(_, _, _, i)| *i == binding_index)
-            .map(|(_, k, _, _)| key_label(k))
-            .collect()
+        self.keys.iter().filter(|(_, _, _, i)| *i == binding_index).map(|(_, k, _, _)| key_label(k)).collect()
     }
 
     /// Footer hints for a context: `key description` pairs.

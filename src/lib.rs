@@ -2,10 +2,13 @@
 //! everything; the binary only parses arguments and starts it.
 
 pub mod app;
+pub mod backstage;
 pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod effect;
+pub mod generate;
+pub mod headless;
 pub mod keymap;
 pub mod logging;
 pub mod msg;

@@ -23,7 +23,11 @@ fn run(cli: Cli) -> Result<(), callboard::cli::Exit> {
         None => {
             let keymap = Keymap::new(&config.keys).map_err(|e| anyhow::anyhow!("config: {e}"))?;
             let monochrome = std::env::var_os("NO_COLOR").is_some() || config.theme.as_deref() == Some("mono");
-            let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(anyhow::Error::from)?;
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .map_err(anyhow::Error::from)?;
             runtime
                 .block_on(app::run(app::AppOptions { source, keymap, monochrome, sync_interval: config.sync_interval }))
                 .map_err(Into::into)

@@ -12,9 +12,7 @@ pub fn cache_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("CALLBOARD_CACHE_DIR") {
         return PathBuf::from(dir);
     }
-    project_dirs()
-        .map(|d| d.cache_dir().to_path_buf())
-        .unwrap_or_else(|| std::env::temp_dir().join("callboard-cache"))
+    project_dirs().map(|d| d.cache_dir().to_path_buf()).unwrap_or_else(|| std::env::temp_dir().join("callboard-cache"))
 }
 
 pub fn state_dir() -> PathBuf {

@@ -16,10 +16,7 @@ pub fn run_local(effect: Effect, source: &Source) -> Vec<Msg> {
         Effect::Quit => Vec::new(),
         Effect::Search { generation, query, catalog } => {
             let hits = run(&catalog, &Query::parse(&query));
-            vec![Msg::SearchDone {
-                generation,
-                hits: Arc::new(hits),
-            }]
+            vec![Msg::SearchDone { generation, hits: Arc::new(hits) }]
         }
         Effect::LoadEntity { key } => {
             let raw = Cache::open(&source.cache_path()).ok().and_then(|c| c.raw(&key).ok().flatten());
@@ -44,10 +41,7 @@ fn sync_files(source: &Source, full: bool) -> Vec<Msg> {
     match result {
         Ok((refresh, loaded)) => {
             if let Some((catalog, info)) = loaded {
-                out.push(Msg::CatalogLoaded {
-                    catalog: Arc::new(catalog),
-                    info,
-                });
+                out.push(Msg::CatalogLoaded { catalog: Arc::new(catalog), info });
             }
             out.push(Msg::Sync(SyncEvent::Done {
                 added: refresh.stats.added,
@@ -56,10 +50,7 @@ fn sync_files(source: &Source, full: bool) -> Vec<Msg> {
                 elapsed_ms: started.elapsed().as_millis() as u64,
             }));
         }
-        Err(err) => out.push(Msg::Sync(SyncEvent::Failed {
-            message: err.to_string(),
-            offline: false,
-        })),
+        Err(err) => out.push(Msg::Sync(SyncEvent::Failed { message: err.to_string(), offline: false })),
     }
     out
 }

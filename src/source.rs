@@ -37,9 +37,11 @@ impl Source {
             }
             return Ok(Source::Dir(std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone())));
         }
-        let name = choice.instance.clone().or_else(|| config.default_instance.clone()).or_else(|| {
-            (config.instances.len() == 1).then(|| config.instances[0].name.clone())
-        });
+        let name = choice
+            .instance
+            .clone()
+            .or_else(|| config.default_instance.clone())
+            .or_else(|| (config.instances.len() == 1).then(|| config.instances[0].name.clone()));
         match name {
             Some(name) => match config.instance(&name) {
                 Some(inst) => Ok(Source::Instance(inst.clone())),
@@ -59,7 +61,10 @@ impl Source {
     pub fn label(&self) -> String {
         match self {
             Source::Demo(_) => "demo".to_string(),
-            Source::Dir(p) => format!("dir {}", p.display()),
+            Source::Dir(p) => format!(
+                "dir {}",
+                p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().to_string())
+            ),
             Source::Instance(i) => i.name.clone(),
         }
     }
@@ -116,7 +121,13 @@ pub const META_FINGERPRINT: &str = "fingerprint";
 pub const META_PROBLEMS: &str = "problems";
 
 /// Re-read a folder into the cache unless its fingerprint is unchanged.
-pub fn refresh_files(cache: &mut Cache, source: &Source, root: &Path, now: i64, force: bool) -> Result<FilesRefresh, CacheError> {
+pub fn refresh_files(
+    cache: &mut Cache,
+    source: &Source,
+    root: &Path,
+    now: i64,
+    force: bool,
+) -> Result<FilesRefresh, CacheError> {
     let fingerprint = files::fingerprint(root);
     let identity = source.identity();
     let same_source = cache.meta(META_SOURCE).as_deref() == Some(identity.as_str());
@@ -141,19 +152,11 @@ pub fn refresh_files(cache: &mut Cache, source: &Source, root: &Path, now: i64, 
             (META_PROBLEMS, &problems_text),
         ],
     )?;
-    Ok(FilesRefresh {
-        reloaded: true,
-        stats,
-        problems,
-        entities: report.entities.len(),
-    })
+    Ok(FilesRefresh { reloaded: true, stats, problems, entities: report.entities.len() })
 }
 
 fn stored_problems(cache: &Cache) -> Vec<String> {
-    cache
-        .meta(META_PROBLEMS)
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or_default()
+    cache.meta(META_PROBLEMS).and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
 }
 
 /// The in-memory catalog and its freshness, from the cache.
@@ -172,17 +175,11 @@ pub fn open_current(source: &Source, now: i64) -> anyhow::Result<(Cache, FilesRe
     let mut cache = Cache::open(&source.cache_path())?;
     let refresh = match source.files_root() {
         Some(root) => refresh_files(&mut cache, source, root, now, false)?,
-        None => FilesRefresh {
-            entities: cache.entity_count(),
-            ..Default::default()
-        },
+        None => FilesRefresh { entities: cache.entity_count(), ..Default::default() },
     };
     Ok((cache, refresh))
 }
 
 pub fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }

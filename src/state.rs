@@ -89,10 +89,18 @@ pub enum Screen {
 
 /// A modal on top of everything.
 pub enum Overlay {
-    Help { scroll: usize },
-    Palette { input: TextArea<'static>, selected: usize },
+    Help {
+        scroll: usize,
+    },
+    Palette {
+        input: TextArea<'static>,
+        selected: usize,
+    },
     /// First pick a field, then one of its values.
-    Facets { field: Option<Field>, selected: usize },
+    Facets {
+        field: Option<Field>,
+        selected: usize,
+    },
 }
 
 /// Details of an entity read from the cache: what the summary leaves out.
@@ -124,8 +132,13 @@ pub struct Toast {
 pub enum SyncStatus {
     #[default]
     Idle,
-    Running { fetched: usize, total: Option<usize> },
-    Offline { since: i64 },
+    Running {
+        fetched: usize,
+        total: Option<usize>,
+    },
+    Offline {
+        since: i64,
+    },
 }
 
 pub struct State {
@@ -176,10 +189,7 @@ impl State {
 
     /// The entity under the cursor in the list, if any.
     pub fn selected_key(&self) -> Option<&str> {
-        self.list
-            .hits
-            .get(self.list.selected)
-            .map(|h| self.catalog.at(h.idx).key.as_str())
+        self.list.hits.get(self.list.selected).map(|h| self.catalog.at(h.idx).key.as_str())
     }
 
     pub fn toast(&mut self, level: Level, text: impl Into<String>) {

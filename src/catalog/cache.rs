@@ -50,23 +50,15 @@ impl Cache {
     /// Open or create the cache file (mode 0600) and bring its schema up to date.
     pub fn open(path: &Path) -> Result<Cache, CacheError> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| CacheError::Io {
-                path: dir.to_path_buf(),
-                message: e.to_string(),
-            })?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| CacheError::Io { path: dir.to_path_buf(), message: e.to_string() })?;
         }
         create_private(path)?;
-        let err = |source| CacheError::Sqlite {
-            path: path.to_path_buf(),
-            source,
-        };
+        let err = |source| CacheError::Sqlite { path: path.to_path_buf(), source };
         let conn = Connection::open(path).map_err(err)?;
-        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;")
+        conn.execute_batch("PRAGMA busy_timeout=10000; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
             .map_err(err)?;
-        let cache = Cache {
-            conn,
-            path: path.to_path_buf(),
-        };
+        let cache = Cache { conn, path: path.to_path_buf() };
         cache.migrate()?;
         Ok(cache)
     }
@@ -74,10 +66,7 @@ impl Cache {
     /// An in-memory cache, for tests and one-off loads.
     pub fn in_memory() -> Result<Cache, CacheError> {
         let path = PathBuf::from(":memory:");
-        let conn = Connection::open_in_memory().map_err(|source| CacheError::Sqlite {
-            path: path.clone(),
-            source,
-        })?;
+        let conn = Connection::open_in_memory().map_err(|source| CacheError::Sqlite { path: path.clone(), source })?;
         let cache = Cache { conn, path };
         cache.migrate()?;
         Ok(cache)
@@ -88,26 +77,24 @@ impl Cache {
     }
 
     fn err(&self, source: rusqlite::Error) -> CacheError {
-        CacheError::Sqlite {
-            path: self.path.clone(),
-            source,
-        }
+        CacheError::Sqlite { path: self.path.clone(), source }
     }
 
     fn migrate(&self) -> Result<(), CacheError> {
-        let version: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| self.err(e))?;
-        if version == SCHEMA_VERSION {
+        let version = |conn: &Connection| conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0));
+        if version(&self.conn).map_err(|e| self.err(e))? == SCHEMA_VERSION {
             return Ok(());
         }
         // The cache is a copy of data that lives elsewhere: an old or unknown
-        // schema is dropped and rebuilt rather than migrated.
-        self.conn
-            .execute_batch(&format!(
-                "BEGIN;
-                 DROP TABLE IF EXISTS entities; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS docs;
+        // schema is dropped and rebuilt rather than migrated. Under the write
+        // lock, check again: another process may have just done it.
+        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| self.err(e))?;
+        let result = (|| {
+            if version(&self.conn)? == SCHEMA_VERSION {
+                return Ok(());
+            }
+            self.conn.execute_batch(&format!(
+                "DROP TABLE IF EXISTS entities; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS docs;
                  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                  CREATE TABLE entities (
                    key TEXT PRIMARY KEY, kind TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
@@ -117,18 +104,16 @@ impl Cache {
                    etag TEXT NOT NULL, raw TEXT NOT NULL);
                  CREATE TABLE docs (key TEXT PRIMARY KEY, content BLOB NOT NULL, content_type TEXT NOT NULL,
                    fetched_at INTEGER NOT NULL);
-                 PRAGMA user_version = {SCHEMA_VERSION};
-                 COMMIT;"
+                 PRAGMA user_version = {SCHEMA_VERSION};"
             ))
-            .map_err(|e| self.err(e))
+        })();
+        let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        self.conn.execute_batch(end).map_err(|e| self.err(e))?;
+        result.map_err(|e| self.err(e))
     }
 
     pub fn meta(&self, key: &str) -> Option<String> {
-        self.conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()
-            .ok()
-            .flatten()
+        self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional().ok().flatten()
     }
 
     pub fn set_meta(&self, key: &str, value: &str) -> Result<(), CacheError> {
@@ -142,26 +127,28 @@ impl Cache {
     }
 
     pub fn entity_count(&self) -> usize {
-        self.conn
-            .query_row("SELECT count(*) FROM entities", [], |r| r.get::<_, i64>(0))
-            .unwrap_or(0) as usize
+        self.conn.query_row("SELECT count(*) FROM entities", [], |r| r.get::<_, i64>(0)).unwrap_or(0) as usize
     }
 
     /// Replace the whole snapshot. Entities that fail validation are skipped
     /// (the caller reports them); the old snapshot stays if anything fails.
     pub fn replace_all(&mut self, entities: &[StoredEntity], meta: &[(&str, &str)]) -> Result<WriteStats, CacheError> {
         let before = self.etags()?;
-        let tx = self.conn.transaction().map_err(|e| CacheError::Sqlite {
-            path: self.path.clone(),
-            source: e,
-        })?;
+        // IMMEDIATE: take the write lock up front, so two writers queue on
+        // busy_timeout instead of failing on a read-to-write upgrade.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| err_at(&self.path, e))?;
         let mut stats = WriteStats::default();
         let mut kept = std::collections::HashSet::new();
         {
             tx.execute("DELETE FROM entities", []).map_err(|e| err_at(&self.path, e))?;
             let mut insert = tx.prepare(INSERT_SQL).map_err(|e| err_at(&self.path, e))?;
             for entity in entities {
-                let Ok(summary) = summarize(entity.raw) else { continue };
+                let Ok(summary) = summarize(entity.raw) else {
+                    continue;
+                };
                 let raw = serde_json::to_string(entity.raw).unwrap_or_default();
                 match before.get(&summary.key) {
                     None => stats.added += 1,
@@ -188,12 +175,17 @@ impl Cache {
     ) -> Result<WriteStats, CacheError> {
         let before = self.etags()?;
         let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(|e| err_at(&path, e))?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| err_at(&path, e))?;
         let mut stats = WriteStats::default();
         {
             let mut insert = tx.prepare(INSERT_SQL).map_err(|e| err_at(&path, e))?;
             for entity in upserts {
-                let Ok(summary) = summarize(entity.raw) else { continue };
+                let Ok(summary) = summarize(entity.raw) else {
+                    continue;
+                };
                 let raw = serde_json::to_string(entity.raw).unwrap_or_default();
                 if before.contains_key(&summary.key) {
                     stats.changed += 1;
@@ -203,9 +195,7 @@ impl Cache {
                 insert_row(&mut insert, &summary, &fingerprint_etag(entity.etag, &raw), &raw)
                     .map_err(|e| err_at(&path, e))?;
             }
-            let mut delete = tx
-                .prepare("DELETE FROM entities WHERE key = ?1")
-                .map_err(|e| err_at(&path, e))?;
+            let mut delete = tx.prepare("DELETE FROM entities WHERE key = ?1").map_err(|e| err_at(&path, e))?;
             for key in removed_keys {
                 stats.removed += delete.execute([key]).map_err(|e| err_at(&path, e))?;
             }
@@ -217,13 +207,8 @@ impl Cache {
 
     /// key -> etag of every cached entity.
     pub fn etags(&self) -> Result<HashMap<String, String>, CacheError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT key, etag FROM entities")
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(|e| self.err(e))?;
+        let mut stmt = self.conn.prepare("SELECT key, etag FROM entities").map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(|e| self.err(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 
@@ -274,11 +259,9 @@ impl Cache {
     /// A cached document (runbook, TechDocs page) and when it was fetched.
     pub fn doc(&self, key: &str) -> Option<(Vec<u8>, String, i64)> {
         self.conn
-            .query_row(
-                "SELECT content, content_type, fetched_at FROM docs WHERE key = ?1",
-                [key],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
+            .query_row("SELECT content, content_type, fetched_at FROM docs WHERE key = ?1", [key], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
             .optional()
             .ok()
             .flatten()
@@ -345,10 +328,7 @@ fn write_meta(tx: &rusqlite::Transaction, meta: &[(&str, &str)]) -> rusqlite::Re
 }
 
 fn err_at(path: &Path, source: rusqlite::Error) -> CacheError {
-    CacheError::Sqlite {
-        path: path.to_path_buf(),
-        source,
-    }
+    CacheError::Sqlite { path: path.to_path_buf(), source }
 }
 
 fn join_list(items: &[String]) -> String {
@@ -380,10 +360,7 @@ fn decode_relations(text: &str) -> Vec<Relation> {
     text.split(RECORD_SEP)
         .filter_map(|rec| {
             let (t, target) = rec.split_once(FIELD_SEP)?;
-            Some(Relation {
-                rel_type: t.to_string(),
-                target: target.to_string(),
-            })
+            Some(Relation { rel_type: t.to_string(), target: target.to_string() })
         })
         .collect()
 }
@@ -391,10 +368,7 @@ fn decode_relations(text: &str) -> Vec<Relation> {
 /// Create the file with mode 0600 before SQLite opens it, so the catalog copy
 /// is never readable by other users, even for an instant.
 fn create_private(path: &Path) -> Result<(), CacheError> {
-    let io = |e: std::io::Error| CacheError::Io {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    };
+    let io = |e: std::io::Error| CacheError::Io { path: path.to_path_buf(), message: e.to_string() };
     let mut options = std::fs::OpenOptions::new();
     options.create(true).append(true);
     #[cfg(unix)]
@@ -413,10 +387,7 @@ fn create_private(path: &Path) -> Result<(), CacheError> {
 
 /// Convenience for callers holding (ref, raw) pairs without etags.
 pub fn stored_without_etags(entities: &[(EntityRef, Value)]) -> Vec<StoredEntity<'_>> {
-    entities
-        .iter()
-        .map(|(_, raw)| StoredEntity { raw, etag: "" })
-        .collect()
+    entities.iter().map(|(_, raw)| StoredEntity { raw, etag: "" }).collect()
 }
 
 #[cfg(test)]

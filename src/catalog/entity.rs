@@ -53,10 +53,7 @@ impl Summary {
 
     /// Targets of relations of one type, in stored order.
     pub fn targets<'a>(&'a self, rel_type: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.relations
-            .iter()
-            .filter(move |r| r.rel_type == rel_type)
-            .map(|r| r.target.as_str())
+        self.relations.iter().filter(move |r| r.rel_type == rel_type).map(|r| r.target.as_str())
     }
 }
 
@@ -90,10 +87,7 @@ pub fn validate(raw: &Value) -> Result<EntityRef, EntityError> {
     if kind.is_empty() {
         return Err(EntityError::Missing("kind"));
     }
-    let metadata = obj
-        .get("metadata")
-        .and_then(Value::as_object)
-        .ok_or(EntityError::Missing("metadata"))?;
+    let metadata = obj.get("metadata").and_then(Value::as_object).ok_or(EntityError::Missing("metadata"))?;
     let name = metadata
         .get("name")
         .ok_or(EntityError::Missing("metadata.name"))?
@@ -135,18 +129,11 @@ pub fn relations_of(raw: &Value) -> Vec<Relation> {
                 // Old servers sent `target: {kind, namespace, name}`.
                 None => {
                     let t = r.get("target")?;
-                    EntityRef::new(
-                        t.get("kind")?.as_str()?,
-                        t.get("namespace")?.as_str()?,
-                        t.get("name")?.as_str()?,
-                    )
-                    .key()
+                    EntityRef::new(t.get("kind")?.as_str()?, t.get("namespace")?.as_str()?, t.get("name")?.as_str()?)
+                        .key()
                 }
             };
-            Some(Relation {
-                rel_type: clean_line(rel_type),
-                target,
-            })
+            Some(Relation { rel_type: clean_line(rel_type), target })
         })
         .collect();
     out.sort();
@@ -158,15 +145,9 @@ pub fn relations_of(raw: &Value) -> Vec<Relation> {
 pub fn summarize(raw: &Value) -> Result<Summary, EntityError> {
     let eref = validate(raw)?;
     let relations = relations_of(raw);
-    let first_target = |t: &str| {
-        relations
-            .iter()
-            .find(|r| r.rel_type == t)
-            .map(|r| r.target.clone())
-    };
-    let owner = first_target("ownedBy").unwrap_or_else(|| {
-        spec_ref(raw, "owner", "group", &eref.namespace).unwrap_or_default()
-    });
+    let first_target = |t: &str| relations.iter().find(|r| r.rel_type == t).map(|r| r.target.clone());
+    let owner =
+        first_target("ownedBy").unwrap_or_else(|| spec_ref(raw, "owner", "group", &eref.namespace).unwrap_or_default());
     let system = spec_ref(raw, "system", "system", &eref.namespace).unwrap_or_default();
     let tags = raw
         .pointer("/metadata/tags")
@@ -197,9 +178,7 @@ pub fn summarize(raw: &Value) -> Result<Summary, EntityError> {
 /// A ref-valued spec field resolved against the entity's namespace.
 pub fn spec_ref(raw: &Value, field: &str, default_kind: &str, namespace: &str) -> Option<String> {
     let text = raw.get("spec")?.get(field)?.as_str()?;
-    EntityRef::parse(text, Some(default_kind), namespace)
-        .ok()
-        .map(|r| r.key())
+    EntityRef::parse(text, Some(default_kind), namespace).ok().map(|r| r.key())
 }
 
 #[cfg(test)]
@@ -222,7 +201,8 @@ mod tests {
             validate(&json!({"apiVersion": "v1", "kind": "Component", "metadata": {"name": "bad name"}})),
             Err(EntityError::BadName(_))
         ));
-        let ok = validate(&json!({"apiVersion": "v1", "kind": "Component", "metadata": {"name": "a", "namespace": "ops"}}));
+        let ok =
+            validate(&json!({"apiVersion": "v1", "kind": "Component", "metadata": {"name": "a", "namespace": "ops"}}));
         assert_eq!(ok.unwrap().to_string(), "component:ops/a");
     }
 

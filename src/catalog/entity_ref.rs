@@ -26,20 +26,12 @@ pub enum RefError {
 
 impl EntityRef {
     pub fn new(kind: &str, namespace: &str, name: &str) -> Self {
-        EntityRef {
-            kind: kind.to_ascii_lowercase(),
-            namespace: namespace.to_ascii_lowercase(),
-            name: name.to_string(),
-        }
+        EntityRef { kind: kind.to_ascii_lowercase(), namespace: namespace.to_ascii_lowercase(), name: name.to_string() }
     }
 
     /// Parse `[kind:][namespace/]name`, filling gaps from the context the way
     /// Backstage's `parseEntityRef` does.
-    pub fn parse(
-        text: &str,
-        default_kind: Option<&str>,
-        default_namespace: &str,
-    ) -> Result<Self, RefError> {
+    pub fn parse(text: &str, default_kind: Option<&str>, default_namespace: &str) -> Result<Self, RefError> {
         let text = text.trim();
         if text.is_empty() {
             return Err(RefError::Empty);
@@ -59,14 +51,8 @@ impl EntityRef {
         {
             return Err(RefError::Malformed(text.to_string()));
         }
-        let kind = kind
-            .or(default_kind)
-            .ok_or_else(|| RefError::MissingKind(text.to_string()))?;
-        Ok(EntityRef::new(
-            kind,
-            namespace.unwrap_or(default_namespace),
-            name,
-        ))
+        let kind = kind.or(default_kind).ok_or_else(|| RefError::MissingKind(text.to_string()))?;
+        Ok(EntityRef::new(kind, namespace.unwrap_or(default_namespace), name))
     }
 
     /// Parse a full ref; accepts a missing namespace (`component:foo`).
@@ -76,12 +62,7 @@ impl EntityRef {
 
     /// The case-insensitive identity used as a map and cache key.
     pub fn key(&self) -> String {
-        format!(
-            "{}:{}/{}",
-            self.kind,
-            self.namespace,
-            self.name.to_ascii_lowercase()
-        )
+        format!("{}:{}/{}", self.kind, self.namespace, self.name.to_ascii_lowercase())
     }
 
     /// The shortest form that still names the entity from the given context:
@@ -119,12 +100,8 @@ pub fn is_valid_name(name: &str) -> bool {
         && bytes.len() <= 63
         && bytes[0].is_ascii_alphanumeric()
         && bytes[bytes.len() - 1].is_ascii_alphanumeric()
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-        && !bytes
-            .windows(2)
-            .any(|w| !w[0].is_ascii_alphanumeric() && !w[1].is_ascii_alphanumeric())
+        && bytes.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && !bytes.windows(2).any(|w| !w[0].is_ascii_alphanumeric() && !w[1].is_ascii_alphanumeric())
 }
 
 #[cfg(test)]

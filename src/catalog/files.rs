@@ -48,9 +48,10 @@ pub fn load(root: &Path) -> LoadReport {
         let mut found = Vec::new();
         walk_yaml(root, &mut found);
         found.sort();
-        if let Some(pos) = found.iter().position(|p| {
-            p.parent() == Some(root) && p.file_name().is_some_and(|n| n == "catalog-info.yaml")
-        }) {
+        if let Some(pos) = found
+            .iter()
+            .position(|p| p.parent() == Some(root) && p.file_name().is_some_and(|n| n == "catalog-info.yaml"))
+        {
             let first = found.remove(pos);
             found.insert(0, first);
         }
@@ -60,7 +61,7 @@ pub fn load(root: &Path) -> LoadReport {
     }
     let origin = format!("file:{}", absolute(root).display());
     let mut seen_files: HashSet<PathBuf> = HashSet::new();
-    let mut seen_refs: HashMap<String, PathBuf> = HashMap::new();
+    let mut seen_refs: HashMap<String, (PathBuf, usize)> = HashMap::new();
     while let Some((path, explicit)) = queue.pop_front() {
         let canonical = absolute(&path);
         if !seen_files.insert(canonical.clone()) {
@@ -74,8 +75,18 @@ pub fn load(root: &Path) -> LoadReport {
             }
         };
         report.files_read += 1;
-        for doc in split_documents(&text) {
-            let value = match parse_document(&doc.text) {
+        let parsed: Vec<(usize, Result<Option<Value>, (usize, String)>)> =
+            split_documents(&text).into_iter().map(|doc| (doc.first_line, parse_document(&doc.text))).collect();
+        // A walked file with no catalog data in it (mkdocs.yml, an OpenAPI spec)
+        // is not an error; a Location target, or a catalog file, with a stray
+        // document is.
+        let is_catalog_file = explicit || parsed.iter().any(|(_, r)| matches!(r, Ok(Some(v)) if looks_like_entity(v)));
+        if !is_catalog_file {
+            continue;
+        }
+        for (first_line, parsed) in parsed {
+            let doc = Document { text: String::new(), first_line };
+            let value = match parsed {
                 Ok(Some(v)) => v,
                 Ok(None) => continue,
                 Err((line, msg)) => {
@@ -87,14 +98,14 @@ pub fn load(root: &Path) -> LoadReport {
                     continue;
                 }
             };
-            // A walked file that is not catalog data (mkdocs.yml, an OpenAPI spec)
-            // is not an error; a Location target that is not one is.
-            let looks_like_entity = value.get("apiVersion").is_some() || value.get("kind").is_some();
-            if !looks_like_entity && !explicit {
-                continue;
-            }
             let mut value = value;
-            substitute_placeholders(&mut value, canonical.parent().unwrap_or(Path::new("/")), &path, doc.first_line, &mut report.problems);
+            substitute_placeholders(
+                &mut value,
+                canonical.parent().unwrap_or(Path::new("/")),
+                &path,
+                doc.first_line,
+                &mut report.problems,
+            );
             let eref = match validate(&value) {
                 Ok(r) => r,
                 Err(err) => {
@@ -102,15 +113,15 @@ pub fn load(root: &Path) -> LoadReport {
                     continue;
                 }
             };
-            if let Some(first) = seen_refs.get(&eref.key()) {
+            if let Some((first, line)) = seen_refs.get(&eref.key()) {
                 report.problems.push(problem(
                     &path,
                     doc.first_line,
-                    format!("{eref} is already defined in {}; this copy is skipped", first.display()),
+                    format!("{eref} is already defined at {}:{line}; this copy is skipped", first.display()),
                 ));
                 continue;
             }
-            seen_refs.insert(eref.key(), path.clone());
+            seen_refs.insert(eref.key(), (path.clone(), doc.first_line));
             if eref.kind == "location" {
                 for target in location_targets(&value, &canonical, doc.first_line, &mut report.problems) {
                     queue.push_back((target, true));
@@ -121,21 +132,17 @@ pub fn load(root: &Path) -> LoadReport {
         }
     }
     for p in derive_relations(&mut report.entities) {
-        let file = seen_refs
+        let (file, line) = seen_refs
             .get(&EntityRef::parse_full(&p.entity).map(|r| r.key()).unwrap_or_default())
             .cloned()
             .unwrap_or_default();
-        report.problems.push(problem(&file, 0, format!("{}: {}", p.entity, p.message)));
+        report.problems.push(problem(&file, line, format!("{}: {}", p.entity, p.message)));
     }
     report
 }
 
 fn problem(path: &Path, line: usize, message: String) -> Problem {
-    Problem {
-        file: path.to_path_buf(),
-        line,
-        message,
-    }
+    Problem { file: path.to_path_buf(), line, message }
 }
 
 fn absolute(path: &Path) -> PathBuf {
@@ -143,7 +150,9 @@ fn absolute(path: &Path) -> PathBuf {
 }
 
 fn walk_yaml(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name();
@@ -154,9 +163,7 @@ fn walk_yaml(dir: &Path, out: &mut Vec<PathBuf>) {
         }
         match entry.file_type() {
             Ok(t) if t.is_dir() => walk_yaml(&path, out),
-            Ok(t) if t.is_file() && (name.ends_with(".yaml") || name.ends_with(".yml")) => {
-                out.push(path)
-            }
+            Ok(t) if t.is_file() && (name.ends_with(".yaml") || name.ends_with(".yml")) => out.push(path),
             _ => {}
         }
     }
@@ -177,28 +184,31 @@ fn split_documents(text: &str) -> Vec<Document> {
     for (i, line) in text.lines().enumerate() {
         let is_marker = line == "---" || line.starts_with("--- ") || line == "...";
         if is_marker {
-            docs.push(Document {
-                text: std::mem::take(&mut current),
-                first_line,
-            });
+            docs.push(Document { text: std::mem::take(&mut current), first_line });
             first_line = i + 2;
             continue;
         }
         current.push_str(line);
         current.push('\n');
     }
-    docs.push(Document {
-        text: current,
-        first_line,
-    });
+    docs.push(Document { text: current, first_line });
     docs.retain(|d| !d.text.trim().is_empty());
     docs
 }
 
+fn looks_like_entity(value: &Value) -> bool {
+    value.get("apiVersion").is_some() || value.get("kind").is_some()
+}
+
 /// Ok(None) for an empty document; Err((line within document, message)).
 fn parse_document(text: &str) -> Result<Option<Value>, (usize, String)> {
-    let yaml: serde_yaml::Value =
-        serde_yaml::from_str(text).map_err(|e| (e.location().map_or(1, |l| l.line()), e.to_string()))?;
+    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+        // serde_yaml counts lines within the document; the caller adds the
+        // document's offset, so drop its own "at line N column M".
+        let message = e.to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+        (e.location().map_or(1, |l| l.line()), message)
+    })?;
     if yaml.is_null() {
         return Ok(None);
     }
@@ -264,7 +274,11 @@ fn location_targets(value: &Value, file: &Path, line: usize, problems: &mut Vec<
     let mut out = Vec::new();
     for target in targets {
         if loc_type != "file" || target.contains("://") {
-            problems.push(problem(file, line, format!("location target {target} ({loc_type}) is not read by the files source")));
+            problems.push(problem(
+                file,
+                line,
+                format!("location target {target} ({loc_type}) is not read by the files source"),
+            ));
             continue;
         }
         let path = base.join(target);
@@ -281,7 +295,9 @@ fn location_targets(value: &Value, file: &Path, line: usize, problems: &mut Vec<
 }
 
 fn glob_last_segment(path: &Path, pattern: &str) -> Vec<PathBuf> {
-    let Some(dir) = path.parent() else { return Vec::new() };
+    let Some(dir) = path.parent() else {
+        return Vec::new();
+    };
     let (prefix, suffix) = pattern.split_once('*').unwrap_or((pattern, ""));
     let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
         .into_iter()
@@ -298,15 +314,13 @@ fn glob_last_segment(path: &Path, pattern: &str) -> Vec<PathBuf> {
 }
 
 fn annotate_location(value: &mut Value, file: &Path, origin: &str) {
-    let Some(metadata) = value.get_mut("metadata").and_then(Value::as_object_mut) else { return };
-    let annotations = metadata
-        .entry("annotations")
-        .or_insert_with(|| Value::Object(Default::default()));
+    let Some(metadata) = value.get_mut("metadata").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let annotations = metadata.entry("annotations").or_insert_with(|| Value::Object(Default::default()));
     if let Some(map) = annotations.as_object_mut() {
-        map.entry(MANAGED_BY_LOCATION)
-            .or_insert_with(|| Value::String(format!("file:{}", file.display())));
-        map.entry(MANAGED_BY_ORIGIN)
-            .or_insert_with(|| Value::String(origin.to_string()));
+        map.entry(MANAGED_BY_LOCATION).or_insert_with(|| Value::String(format!("file:{}", file.display())));
+        map.entry(MANAGED_BY_ORIGIN).or_insert_with(|| Value::String(origin.to_string()));
     }
 }
 
@@ -337,7 +351,9 @@ pub fn fingerprint(root: &Path) -> String {
 /// Placeholder targets ($text: ./spec.json) can be any file; count every
 /// non-YAML file too so an edit to one is noticed. Cheap: metadata only.
 fn walk_markdown_free(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name();

@@ -38,10 +38,7 @@ pub fn grouped_relations(entity: &Summary) -> Vec<(&str, Vec<&str>)> {
 
 /// The same, flattened into selectable rows.
 pub fn relation_rows(entity: &Summary) -> Vec<(&str, &str)> {
-    grouped_relations(entity)
-        .into_iter()
-        .flat_map(|(t, targets)| targets.into_iter().map(move |k| (t, k)))
-        .collect()
+    grouped_relations(entity).into_iter().flat_map(|(t, targets)| targets.into_iter().map(move |k| (t, k))).collect()
 }
 
 /// How a relation type reads as a heading.

@@ -43,14 +43,10 @@ impl Catalog {
             kind_rank(&a.kind)
                 .cmp(&kind_rank(&b.kind))
                 .then_with(|| a.kind.to_ascii_lowercase().cmp(&b.kind.to_ascii_lowercase()))
-                .then_with(|| a.name.to_ascii_lowercase().cmp(&b.name.to_ascii_lowercase()))
+                .then_with(|| a.label().to_lowercase().cmp(&b.label().to_lowercase()))
                 .then_with(|| a.namespace.cmp(&b.namespace))
         });
-        let index = entities
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.key.clone(), i as u32))
-            .collect();
+        let index = entities.iter().enumerate().map(|(i, e)| (e.key.clone(), i as u32)).collect();
         Catalog { entities, index }
     }
 
@@ -76,9 +72,8 @@ impl Catalog {
 
     /// Look up by any ref spelling (case, missing namespace).
     pub fn get(&self, key_or_ref: &str) -> Option<&Summary> {
-        let idx = self
-            .index_of(key_or_ref)
-            .or_else(|| entity_ref::ref_key(key_or_ref).and_then(|k| self.index_of(&k)))?;
+        let idx =
+            self.index_of(key_or_ref).or_else(|| entity_ref::ref_key(key_or_ref).and_then(|k| self.index_of(&k)))?;
         Some(self.at(idx))
     }
 
@@ -87,9 +82,7 @@ impl Catalog {
     pub fn label_of(&self, key: &str) -> String {
         match self.get(key) {
             Some(s) => s.label().to_string(),
-            None => EntityRef::parse_full(key)
-                .map(|r| r.humanize(None))
-                .unwrap_or_else(|_| key.to_string()),
+            None => EntityRef::parse_full(key).map(|r| r.humanize(None)).unwrap_or_else(|_| key.to_string()),
         }
     }
 }

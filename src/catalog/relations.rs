@@ -53,11 +53,7 @@ struct Rule {
 }
 
 const fn rule(field: &'static str, default_kind: Option<&'static str>, rel: &'static str) -> Rule {
-    Rule {
-        field,
-        default_kind,
-        rel,
-    }
+    Rule { field, default_kind, rel }
 }
 
 fn rules_for(kind: &str) -> &'static [Rule] {
@@ -70,24 +66,15 @@ fn rules_for(kind: &str) -> &'static [Rule] {
         rule("dependencyOf", None, DEPENDENCY_OF),
         rule("system", Some("system"), PART_OF),
     ];
-    const API: &[Rule] = &[
-        rule("owner", Some("group"), OWNED_BY),
-        rule("system", Some("system"), PART_OF),
-    ];
+    const API: &[Rule] = &[rule("owner", Some("group"), OWNED_BY), rule("system", Some("system"), PART_OF)];
     const RESOURCE: &[Rule] = &[
         rule("owner", Some("group"), OWNED_BY),
         rule("dependsOn", None, DEPENDS_ON),
         rule("dependencyOf", None, DEPENDENCY_OF),
         rule("system", Some("system"), PART_OF),
     ];
-    const SYSTEM: &[Rule] = &[
-        rule("owner", Some("group"), OWNED_BY),
-        rule("domain", Some("domain"), PART_OF),
-    ];
-    const DOMAIN: &[Rule] = &[
-        rule("owner", Some("group"), OWNED_BY),
-        rule("subdomainOf", Some("domain"), PART_OF),
-    ];
+    const SYSTEM: &[Rule] = &[rule("owner", Some("group"), OWNED_BY), rule("domain", Some("domain"), PART_OF)];
+    const DOMAIN: &[Rule] = &[rule("owner", Some("group"), OWNED_BY), rule("subdomainOf", Some("domain"), PART_OF)];
     const GROUP: &[Rule] = &[
         rule("parent", Some("group"), CHILD_OF),
         rule("children", Some("group"), PARENT_OF),
@@ -142,14 +129,8 @@ pub fn derive_relations(entities: &mut [(EntityRef, Value)]) -> Vec<RelationProb
                 match EntityRef::parse(text, rule.default_kind, &eref.namespace) {
                     Ok(target) => {
                         let reverse = reverse_of(rule.rel).expect("every rule has a pair");
-                        edges
-                            .entry(eref.key())
-                            .or_default()
-                            .insert((rule.rel, target.clone()));
-                        edges
-                            .entry(target.key())
-                            .or_default()
-                            .insert((reverse, eref.clone()));
+                        edges.entry(eref.key()).or_default().insert((rule.rel, target.clone()));
+                        edges.entry(target.key()).or_default().insert((reverse, eref.clone()));
                     }
                     Err(err) => problems.push(RelationProblem {
                         entity: eref.to_string(),
@@ -187,10 +168,7 @@ mod tests {
     }
 
     fn rels(raw: &Value) -> Vec<(String, String)> {
-        relations_of(raw)
-            .into_iter()
-            .map(|r| (r.rel_type, r.target))
-            .collect()
+        relations_of(raw).into_iter().map(|r| (r.rel_type, r.target)).collect()
     }
 
     #[test]
@@ -229,10 +207,7 @@ mod tests {
             ("dependsOn", "component:default/cache"),
             ("dependencyOf", "component:default/web"),
         ] {
-            assert!(
-                got.contains(&(want.0.to_string(), want.1.to_string())),
-                "missing {want:?} in {got:?}"
-            );
+            assert!(got.contains(&(want.0.to_string(), want.1.to_string())), "missing {want:?} in {got:?}");
         }
         assert_eq!(got.len(), 8);
     }

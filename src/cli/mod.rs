@@ -3,13 +3,18 @@
 
 mod get;
 mod search;
+mod sync;
 
 use crate::source::{open_current, unix_now, Source, SourceChoice};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "callboard", version, about = "A terminal UI for the Backstage catalog: owners, dependencies, runbooks, in under a second.")]
+#[command(
+    name = "callboard",
+    version,
+    about = "A terminal UI for the Backstage catalog: owners, dependencies, runbooks, in under a second."
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -35,11 +40,7 @@ pub struct GlobalArgs {
 
 impl GlobalArgs {
     pub fn choice(&self) -> SourceChoice {
-        SourceChoice {
-            demo: self.demo,
-            catalog_dir: self.catalog_dir.clone(),
-            instance: self.instance.clone(),
-        }
+        SourceChoice { demo: self.demo, catalog_dir: self.catalog_dir.clone(), instance: self.instance.clone() }
     }
 }
 
@@ -62,6 +63,12 @@ pub enum Command {
         /// At most this many results.
         #[arg(long)]
         limit: Option<usize>,
+    },
+    /// Bring the cache up to date from the source (incremental unless --full).
+    Sync {
+        /// Fetch everything instead of only what changed.
+        #[arg(long)]
+        full: bool,
     },
 }
 
@@ -86,6 +93,9 @@ impl From<anyhow::Error> for Exit {
 
 /// Run a subcommand against the cache of the chosen source.
 pub fn run_subcommand(command: Command, source: &Source) -> Result<(), Exit> {
+    if let Command::Sync { full } = command {
+        return sync::run(source, full);
+    }
     let (cache, _refresh) = open_current(source, unix_now())?;
     warn_if_stale(source, &cache);
     let (catalog, _) = crate::source::load_catalog(&cache).map_err(anyhow::Error::from)?;
@@ -93,6 +103,7 @@ pub fn run_subcommand(command: Command, source: &Source) -> Result<(), Exit> {
     match command {
         Command::Get { entity, output } => get::run(&catalog, &cache, &entity, output, &mut out),
         Command::Search { query, json, limit } => search::run(&catalog, &query.join(" "), json, limit, &mut out),
+        Command::Sync { .. } => unreachable!("sync is handled before the cache is opened"),
     }
 }
 
@@ -103,17 +114,18 @@ fn warn_if_stale(source: &Source, cache: &crate::catalog::cache::Cache) {
     }
     match cache.meta(crate::source::META_SYNCED_AT).and_then(|t| t.parse::<i64>().ok()) {
         None => eprintln!("callboard: the cache of `{}` is empty; run `callboard sync` first", source.label()),
-        Some(t) if unix_now() - t > 3600 => eprintln!(
-            "callboard: from the cache of `{}`, synced {} ago",
-            source.label(),
-            crate::ui::age(unix_now(), t)
-        ),
+        Some(t) if unix_now() - t > 3600 => {
+            eprintln!("callboard: from the cache of `{}`, synced {} ago", source.label(), crate::ui::age(unix_now(), t))
+        }
         Some(_) => {}
     }
 }
 
 /// Resolve user text to one entity: exact ref, then a unique name, for `get`.
-pub fn resolve_exact<'a>(catalog: &'a crate::catalog::Catalog, text: &str) -> Result<&'a crate::catalog::Summary, Exit> {
+pub fn resolve_exact<'a>(
+    catalog: &'a crate::catalog::Catalog,
+    text: &str,
+) -> Result<&'a crate::catalog::Summary, Exit> {
     if text.contains(':') {
         if let Some(s) = catalog.get(text) {
             return Ok(s);

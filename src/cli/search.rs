@@ -6,7 +6,13 @@ use crate::search::{rank::ref_name, run as run_query, Query};
 use serde_json::json;
 use std::io::Write;
 
-pub fn run(catalog: &Catalog, query: &str, as_json: bool, limit: Option<usize>, out: &mut impl Write) -> Result<(), Exit> {
+pub fn run(
+    catalog: &Catalog,
+    query: &str,
+    as_json: bool,
+    limit: Option<usize>,
+    out: &mut impl Write,
+) -> Result<(), Exit> {
     let hits = run_query(catalog, &Query::parse(query));
     if hits.is_empty() {
         return Err(Exit::new(1, format!("nothing matches `{query}`")));

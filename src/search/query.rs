@@ -40,15 +40,14 @@ impl Field {
     }
 
     pub fn parse(text: &str) -> Option<Field> {
-        Field::ALL
-            .into_iter()
-            .find(|f| f.name().eq_ignore_ascii_case(text))
-            .or(match text.to_ascii_lowercase().as_str() {
+        Field::ALL.into_iter().find(|f| f.name().eq_ignore_ascii_case(text)).or(
+            match text.to_ascii_lowercase().as_str() {
                 "tags" => Some(Field::Tag),
                 "ns" => Some(Field::Namespace),
                 "spec.type" => Some(Field::Type),
                 _ => None,
-            })
+            },
+        )
     }
 }
 
@@ -82,11 +81,7 @@ impl Query {
                 if let Some(field) = Field::parse(field) {
                     // `owner:` with nothing after it yet: the user is typing; ignore.
                     if !value.is_empty() {
-                        query.terms.push(Term {
-                            field,
-                            value: value.to_lowercase(),
-                            negate,
-                        });
+                        query.terms.push(Term { field, value: value.to_lowercase(), negate });
                     }
                     continue;
                 }

@@ -63,8 +63,7 @@ fn ref_field_matches(key: &str, value: &str, exact: bool) -> bool {
 /// A term is exact when some entity has exactly that value; otherwise the
 /// user is still typing and it acts as a prefix, so the list narrows live.
 fn term_is_exact(catalog: &Catalog, term: &Term) -> bool {
-    term.field != Field::Name
-        && catalog.all().iter().any(|s| field_matches(s, term, true))
+    term.field != Field::Name && catalog.all().iter().any(|s| field_matches(s, term, true))
 }
 
 /// Run a query over the catalog: all matches, best first.
@@ -76,19 +75,11 @@ pub fn run(catalog: &Catalog, query: &Query) -> Vec<Hit> {
         .iter()
         .enumerate()
         .filter_map(|(i, s)| {
-            let passes = query
-                .terms
-                .iter()
-                .zip(&exact)
-                .all(|(t, &ex)| field_matches(s, t, ex) != t.negate);
+            let passes = query.terms.iter().zip(&exact).all(|(t, &ex)| field_matches(s, t, ex) != t.negate);
             if !passes {
                 return None;
             }
-            if query
-                .excluded_words
-                .iter()
-                .any(|w| s.name.to_lowercase().contains(w.as_str()))
-            {
+            if query.excluded_words.iter().any(|w| s.name.to_lowercase().contains(w.as_str())) {
                 return None;
             }
             let mut score = 0i64;
@@ -126,12 +117,8 @@ fn word_score(matcher: &SkimMatcherV2, s: &Summary, word: &str) -> Option<i64> {
 /// Char positions in `text` matched by the query's free words, for highlighting.
 pub fn highlight(text: &str, query: &Query) -> Vec<usize> {
     let matcher = SkimMatcherV2::default().ignore_case();
-    let mut out: Vec<usize> = query
-        .words
-        .iter()
-        .filter_map(|w| matcher.fuzzy_indices(text, w).map(|(_, idx)| idx))
-        .flatten()
-        .collect();
+    let mut out: Vec<usize> =
+        query.words.iter().filter_map(|w| matcher.fuzzy_indices(text, w).map(|(_, idx)| idx)).flatten().collect();
     out.sort_unstable();
     out.dedup();
     out
@@ -171,7 +158,10 @@ mod tests {
     #[test]
     fn empty_query_is_everything_in_list_order() {
         let c = catalog();
-        assert_eq!(names(&c, ""), vec!["checkout-web", "payment-gateway", "payments-api", "ledger-grpc", "payments-rest"]);
+        assert_eq!(
+            names(&c, ""),
+            vec!["checkout-web", "payment-gateway", "payments-api", "ledger-grpc", "payments-rest"]
+        );
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! Bringing the cache up to date from the source, as a background task that
 //! reports progress and results as messages.
 
+pub mod backstage;
+
 use crate::effect::Effect;
-use crate::msg::{Msg, SyncEvent};
+use crate::msg::Msg;
 use crate::runtime::run_local;
 use crate::source::Source;
 use tokio::sync::mpsc::UnboundedSender;
@@ -19,11 +21,6 @@ pub async fn run_sync(source: &Source, full: bool, tx: &UnboundedSender<Msg>) {
                 let _ = tx.send(msg);
             }
         }
-        Source::Instance(_) => {
-            let _ = tx.send(Msg::Sync(SyncEvent::Failed {
-                message: "syncing from a Backstage server is not available in this build".into(),
-                offline: false,
-            }));
-        }
+        Source::Instance(instance) => backstage::sync_to_channel(source, instance, full, tx).await,
     }
 }

@@ -11,13 +11,9 @@ use theme::Theme;
 
 pub fn render(frame: &mut Frame, state: &State) {
     let theme = Theme::new(state.monochrome);
-    let [title, body, status, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(frame.area());
+    let [title, body, status, footer] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1), Constraint::Length(1)])
+            .areas(frame.area());
     widgets::bars::title_bar(frame, title, state, &theme);
     match state.screens.last() {
         None => views::list::render(frame, body, state, &theme),

@@ -25,7 +25,10 @@ impl Theme {
         self.pick(Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD), Style::new().add_modifier(Modifier::BOLD))
     }
     pub fn heading(&self) -> Style {
-        self.pick(Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD), Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED))
+        self.pick(
+            Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+        )
     }
     pub fn muted(&self) -> Style {
         self.pick(Style::new().fg(Color::DarkGray), Style::new().add_modifier(Modifier::DIM))
@@ -34,16 +37,25 @@ impl Theme {
         Style::new()
     }
     pub fn selection(&self) -> Style {
-        self.pick(Style::new().bg(Color::Blue).fg(Color::White).add_modifier(Modifier::BOLD), Style::new().add_modifier(Modifier::REVERSED))
+        self.pick(
+            Style::new().bg(Color::Blue).fg(Color::White).add_modifier(Modifier::BOLD),
+            Style::new().add_modifier(Modifier::REVERSED),
+        )
     }
     pub fn matched(&self) -> Style {
-        self.pick(Style::new().fg(Color::LightYellow).add_modifier(Modifier::BOLD), Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED))
+        self.pick(
+            Style::new().fg(Color::LightYellow).add_modifier(Modifier::BOLD),
+            Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+        )
     }
     pub fn key(&self) -> Style {
         self.pick(Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD), Style::new().add_modifier(Modifier::BOLD))
     }
     pub fn link(&self) -> Style {
-        self.pick(Style::new().fg(Color::LightBlue).add_modifier(Modifier::UNDERLINED), Style::new().add_modifier(Modifier::UNDERLINED))
+        self.pick(
+            Style::new().fg(Color::LightBlue).add_modifier(Modifier::UNDERLINED),
+            Style::new().add_modifier(Modifier::UNDERLINED),
+        )
     }
     pub fn ok(&self) -> Style {
         self.pick(Style::new().fg(Color::Green), Style::new())
@@ -52,10 +64,16 @@ impl Theme {
         self.pick(Style::new().fg(Color::Yellow), Style::new().add_modifier(Modifier::BOLD))
     }
     pub fn crit(&self) -> Style {
-        self.pick(Style::new().fg(Color::Red).add_modifier(Modifier::BOLD), Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED))
+        self.pick(
+            Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+            Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED),
+        )
     }
     pub fn bar(&self) -> Style {
-        self.pick(Style::new().bg(Color::Rgb(30, 30, 40)).fg(Color::Gray), Style::new().add_modifier(Modifier::REVERSED))
+        self.pick(
+            Style::new().bg(Color::Rgb(30, 30, 40)).fg(Color::Gray),
+            Style::new().add_modifier(Modifier::REVERSED),
+        )
     }
     pub fn border(&self) -> Style {
         self.pick(Style::new().fg(Color::DarkGray), Style::new())

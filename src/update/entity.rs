@@ -38,10 +38,8 @@ pub fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
         }
         Command::Open if tab == EntityTab::Overview => {
             let selected = page.selected;
-            let target = state
-                .catalog
-                .get(&key)
-                .and_then(|s| relation_rows(s).get(selected).map(|(_, k)| k.to_string()));
+            let target =
+                state.catalog.get(&key).and_then(|s| relation_rows(s).get(selected).map(|(_, k)| k.to_string()));
             match target {
                 Some(t) if state.catalog.get(&t).is_some() => open_entity(state, &t),
                 Some(t) => {
@@ -68,11 +66,7 @@ fn row_count(state: &State, key: &str, tab: EntityTab) -> usize {
 
 /// After a new catalog arrives, reload the details of pages on the stack.
 pub fn reload_open_pages(state: &State) -> Vec<Effect> {
-    let mut keys: Vec<String> = state
-        .screens
-        .iter()
-        .map(|Screen::Entity(p)| p.key.clone())
-        .collect();
+    let mut keys: Vec<String> = state.screens.iter().map(|Screen::Entity(p)| p.key.clone()).collect();
     keys.dedup();
     keys.into_iter().map(|key| Effect::LoadEntity { key }).collect()
 }
@@ -98,12 +92,7 @@ pub fn detail_from_raw(raw: &Value) -> EntityDetail {
         .filter_map(|l| {
             let s = |k: &str| clean_line(l.get(k).and_then(Value::as_str).unwrap_or(""));
             let url = s("url");
-            (!url.is_empty()).then(|| Link {
-                title: s("title"),
-                url,
-                link_type: s("type"),
-                icon: s("icon"),
-            })
+            (!url.is_empty()).then(|| Link { title: s("title"), url, link_type: s("type"), icon: s("icon") })
         })
         .collect();
     let yaml = serde_yaml::to_string(raw).unwrap_or_else(|e| format!("(cannot show as YAML: {e})"));

@@ -31,10 +31,7 @@ pub fn palette_entries() -> Vec<(String, &'static str)> {
 /// Entries whose name contains every word typed so far.
 pub fn palette_matches(typed: &str) -> Vec<(String, &'static str)> {
     let first = typed.split_whitespace().next().unwrap_or("").to_lowercase();
-    palette_entries()
-        .into_iter()
-        .filter(|(name, _)| name.to_lowercase().contains(&first))
-        .collect()
+    palette_entries().into_iter().filter(|(name, _)| name.to_lowercase().contains(&first)).collect()
 }
 
 pub fn open_palette(state: &mut State) {

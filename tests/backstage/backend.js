@@ -7,7 +7,10 @@
 // arguments from process.argv itself.
 
 const { createBackend } = require('@backstage/backend-defaults');
-const { createBackendModule } = require('@backstage/backend-plugin-api');
+const {
+  coreServices,
+  createBackendModule,
+} = require('@backstage/backend-plugin-api');
 const {
   catalogLocationsExtensionPoint,
 } = require('@backstage/plugin-catalog-node');
@@ -28,6 +31,43 @@ const catalogModuleAllowFileLocations = createBackendModule({
   },
 });
 
+// Entities that disappear from their source file are only orphaned by the
+// processing loop; the catalog deletes orphans in its own scheduled task
+// `catalog_orphan_cleanup`, which runs every 30 s and has no config knob.
+// For tests we want deletions to show up within seconds, so this module
+// triggers that task every second. Its own 1 s cadence also makes the
+// catalog's task poller check for due tasks every second.
+const catalogModuleFastOrphanCleanup = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'callboard-fast-orphan-cleanup',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        scheduler: coreServices.scheduler,
+        logger: coreServices.logger,
+      },
+      async init({ scheduler, logger }) {
+        await scheduler.scheduleTask({
+          id: 'callboard_trigger_orphan_cleanup',
+          frequency: { seconds: 1 },
+          timeout: { seconds: 30 },
+          fn: async () => {
+            try {
+              await scheduler.triggerTask('catalog_orphan_cleanup');
+            } catch (error) {
+              // ConflictError: already running; NotFoundError: the catalog
+              // has not registered it yet. Both are fine.
+              if (error?.name !== 'ConflictError' && error?.name !== 'NotFoundError') {
+                logger.warn(`Could not trigger orphan cleanup: ${error}`);
+              }
+            }
+          },
+        });
+      },
+    });
+  },
+});
+
 const backend = createBackend();
 
 backend.add(require('@backstage/plugin-catalog-backend'));
@@ -35,6 +75,7 @@ backend.add(
   require('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(catalogModuleAllowFileLocations);
+backend.add(catalogModuleFastOrphanCleanup);
 backend.add(require('@backstage/plugin-scaffolder-backend'));
 backend.add(require('@backstage/plugin-search-backend'));
 backend.add(require('@backstage/plugin-search-backend-module-catalog'));

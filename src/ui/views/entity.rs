@@ -50,7 +50,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, page: &EntityPage, t
             theme.muted(),
         )));
     }
-    let description = if entity.description.is_empty() { "(no description)".to_string() } else { entity.description.clone() };
+    let description =
+        if entity.description.is_empty() { "(no description)".to_string() } else { entity.description.clone() };
     let desc_lines = if area.height < 20 { 1 } else { 3 };
     let [head, desc, tabs, body] = Layout::vertical([
         Constraint::Length(header.len() as u16),
@@ -72,7 +73,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, page: &EntityPage, t
         EntityTab::Overview => relation_lines(state, entity, page.selected, theme),
         EntityTab::Annotations => match detail {
             None => vec![loading(theme)],
-            Some(d) if d.annotations.is_empty() => vec![Line::styled("(no annotations)", theme.muted())],
+            Some(d) if d.annotations.is_empty() => {
+                vec![Line::styled("(no annotations)", theme.muted())]
+            }
             Some(d) => d
                 .annotations
                 .iter()
@@ -133,7 +136,12 @@ fn cursor_line(entity: &crate::catalog::Summary, selected: usize) -> usize {
     line
 }
 
-fn relation_lines(state: &State, entity: &crate::catalog::Summary, selected: usize, theme: &Theme) -> Vec<Line<'static>> {
+fn relation_lines(
+    state: &State,
+    entity: &crate::catalog::Summary,
+    selected: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let groups = grouped_relations(entity);
     if groups.is_empty() {
         return vec![Line::styled("(no relations)", theme.muted())];
@@ -150,12 +158,20 @@ fn relation_lines(state: &State, entity: &crate::catalog::Summary, selected: usi
                 None => EntityRef::parse_full(key).map(|r| r.humanize(None)).unwrap_or_else(|_| key.to_string()),
             };
             let detail = match target {
-                Some(t) if !t.owner.is_empty() => format!("  {} · {}", ref_name(&t.owner), t.description),
+                Some(t) if !t.owner.is_empty() => {
+                    format!("  {} · {}", ref_name(&t.owner), t.description)
+                }
                 Some(t) => format!("  {}", t.description),
                 None => "  missing: not in the catalog".to_string(),
             };
             let is_selected = row == selected;
-            let base = if is_selected { theme.selection() } else if target.is_none() { theme.crit() } else { theme.text() };
+            let base = if is_selected {
+                theme.selection()
+            } else if target.is_none() {
+                theme.crit()
+            } else {
+                theme.text()
+            };
             let label = truncate(&label, 40);
             let rest = truncate(&detail, width.saturating_sub(label.chars().count() + 4));
             lines.push(Line::from(vec![

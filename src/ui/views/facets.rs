@@ -42,10 +42,8 @@ pub fn render(frame: &mut Frame, state: &State, field: Option<Field>, selected: 
     };
     let inner_height = area.height.saturating_sub(2) as usize;
     let offset = selected.saturating_sub(inner_height.saturating_sub(1));
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border())
-        .title(Span::styled(title, theme.title()));
+    let block =
+        Block::default().borders(Borders::ALL).border_style(theme.border()).title(Span::styled(title, theme.title()));
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(block).scroll((offset as u16, 0)), area);
 }

@@ -99,8 +99,6 @@ fn render_table(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             }
         })
         .collect();
-    let table = Table::new(rows, widths)
-        .header(Row::new(header).style(theme.heading()))
-        .column_spacing(1);
+    let table = Table::new(rows, widths).header(Row::new(header).style(theme.heading())).column_spacing(1);
     frame.render_widget(table, area);
 }

@@ -4,6 +4,15 @@ use super::text::truncate;
 use crate::msg::Level;
 use crate::state::{Screen, State, SyncStatus};
 use crate::ui::{age, theme::Theme};
+
+fn ago(now: i64, then: i64) -> String {
+    let a = age(now, then);
+    if a == "just now" {
+        a
+    } else {
+        format!("{a} ago")
+    }
+}
 use crate::update::focus_context;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -40,7 +49,8 @@ pub fn status_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         Span::raw(format!("· {} entities ", state.catalog.len())),
     ];
     if !state.list.applied_query.is_empty() {
-        spans.push(Span::raw(format!("· {} match ", state.list.hits.len())));
+        let n = state.list.hits.len();
+        spans.push(Span::raw(format!("· {n} {} ", if n == 1 { "match" } else { "matches" })));
     }
     match &state.sync {
         SyncStatus::Running { fetched, total } => {
@@ -56,7 +66,7 @@ pub fn status_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         }
         SyncStatus::Idle => {
             if let Some(t) = state.info.synced_at {
-                spans.push(Span::styled(format!("· cache {} old ", age(state.now, t)), theme.muted()));
+                spans.push(Span::styled(format!("· synced {} ", ago(state.now, t)), theme.muted()));
             }
         }
     }

@@ -1,0 +1,185 @@
+//! Where the bearer token comes from, and keeping it out of sight: the token
+//! lives in a [`Token`] whose Debug prints nothing, and no error message
+//! includes it (a failing token_command's stdout is never shown).
+
+use super::error::BackstageError;
+use crate::config::Instance;
+use std::path::PathBuf;
+use std::time::Duration;
+use tokio::sync::Mutex;
+
+/// How long a token_command may take before we give up on it.
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A bearer token. Debug and Display never show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    pub(crate) fn header_value(&self) -> Result<reqwest::header::HeaderValue, ()> {
+        let mut value = reqwest::header::HeaderValue::from_str(&format!("Bearer {}", self.0)).map_err(|_| ())?;
+        value.set_sensitive(true);
+        Ok(value)
+    }
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Token(<redacted>)")
+    }
+}
+
+/// One of the instance's token settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenSource {
+    None,
+    Env(String),
+    File(PathBuf),
+    Command(Vec<String>),
+}
+
+impl TokenSource {
+    pub fn from_instance(instance: &Instance) -> TokenSource {
+        if let Some(name) = &instance.token_env {
+            TokenSource::Env(name.clone())
+        } else if let Some(path) = &instance.token_file {
+            TokenSource::File(path.clone())
+        } else if let Some(argv) = &instance.token_command {
+            TokenSource::Command(argv.clone())
+        } else {
+            TokenSource::None
+        }
+    }
+
+    /// The setting as the user wrote it, for error messages.
+    pub fn describe(&self) -> String {
+        match self {
+            TokenSource::None => "the instance config (it sets no token_env, token_file or token_command)".into(),
+            TokenSource::Env(name) => format!("token_env {name}"),
+            TokenSource::File(path) => format!("token_file {}", path.display()),
+            TokenSource::Command(argv) => format!("token_command `{}`", argv.join(" ")),
+        }
+    }
+
+    /// Read the token now. None when the instance uses no token.
+    pub async fn read(&self) -> Result<Option<Token>, BackstageError> {
+        let problem = |problem: String| BackstageError::Token { source_desc: self.describe(), problem };
+        let text = match self {
+            TokenSource::None => return Ok(None),
+            TokenSource::Env(name) => match std::env::var(name) {
+                Ok(v) => v,
+                Err(std::env::VarError::NotPresent) => {
+                    return Err(problem(format!("the variable is not set; export {name}=<token> or change token_env")))
+                }
+                Err(std::env::VarError::NotUnicode(_)) => {
+                    return Err(problem("the variable is not valid UTF-8".into()))
+                }
+            },
+            TokenSource::File(path) => {
+                std::fs::read_to_string(path).map_err(|e| problem(format!("cannot read it: {e}")))?
+            }
+            TokenSource::Command(argv) => run_command(argv).await.map_err(problem)?,
+        };
+        let token = text.lines().next().unwrap_or("").trim();
+        if token.is_empty() {
+            return Err(problem("it gives an empty token".into()));
+        }
+        if token.chars().any(|c| c.is_control() || c == ' ') {
+            return Err(problem("the token contains spaces or control characters".into()));
+        }
+        Ok(Some(Token(token.to_string())))
+    }
+}
+
+/// Run argv (no shell) and return its stdout. Errors mention the exit status
+/// and stderr, never stdout, which may hold a token.
+async fn run_command(argv: &[String]) -> Result<String, String> {
+    let (program, args) = argv.split_first().ok_or_else(|| "the command is empty".to_string())?;
+    let child = tokio::process::Command::new(program)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .output();
+    let output = match tokio::time::timeout(COMMAND_TIMEOUT, child).await {
+        Err(_) => return Err(format!("it did not finish within {}s", COMMAND_TIMEOUT.as_secs())),
+        Ok(Err(e)) => return Err(format!("cannot run it: {e}")),
+        Ok(Ok(output)) => output,
+    };
+    if !output.status.success() {
+        let stderr = crate::sanitize::clean_line(String::from_utf8_lossy(&output.stderr).trim());
+        let stderr: String = stderr.chars().take(200).collect();
+        let said = if stderr.is_empty() { String::new() } else { format!(": {stderr}") };
+        return Err(format!("it failed ({}){said}", output.status));
+    }
+    String::from_utf8(output.stdout).map_err(|_| "it printed something that is not UTF-8".to_string())
+}
+
+/// The token in use, read on first need and re-read when rejected.
+pub(crate) struct Auth {
+    pub(crate) source: TokenSource,
+    current: Mutex<Option<Option<Token>>>,
+}
+
+impl Auth {
+    pub(crate) fn new(source: TokenSource) -> Auth {
+        Auth { source, current: Mutex::new(None) }
+    }
+
+    pub(crate) async fn token(&self) -> Result<Option<Token>, BackstageError> {
+        let mut current = self.current.lock().await;
+        if let Some(token) = &*current {
+            return Ok(token.clone());
+        }
+        let token = self.source.read().await?;
+        *current = Some(token.clone());
+        Ok(token)
+    }
+
+    /// Read the token again after a 401. True when it is worth retrying:
+    /// a token_command may mint a fresh one, a file or variable may have changed.
+    pub(crate) async fn refresh(&self, rejected: &Option<Token>) -> Result<bool, BackstageError> {
+        let fresh = self.source.read().await?;
+        let worth = matches!(self.source, TokenSource::Command(_)) || &fresh != rejected;
+        *self.current.lock().await = Some(fresh);
+        Ok(worth)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_token() {
+        let token = Token("s3cret-token".into());
+        assert_eq!(format!("{token:?}"), "Token(<redacted>)");
+        assert!(!format!("{:?}", Some(token)).contains("s3cret"));
+    }
+
+    #[tokio::test]
+    async fn sources_read_and_fail_clearly() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("token");
+        std::fs::write(&file, "from-file\nsecond line\n").unwrap();
+        assert_eq!(TokenSource::File(file.clone()).read().await.unwrap(), Some(Token("from-file".into())));
+
+        let cmd = TokenSource::Command(vec!["echo".into(), "from-command".into()]);
+        assert_eq!(cmd.read().await.unwrap(), Some(Token("from-command".into())));
+
+        let err = TokenSource::Env("CALLBOARD_TEST_SURELY_UNSET_VAR".into()).read().await.unwrap_err();
+        assert!(
+            err.to_string().starts_with("token_env CALLBOARD_TEST_SURELY_UNSET_VAR: the variable is not set"),
+            "{err}"
+        );
+
+        // A failing command: stderr is shown, stdout (which could be a token) is not.
+        let failing = TokenSource::Command(vec!["sh".into(), "-c".into(), "echo leaked; echo nope >&2; exit 3".into()]);
+        let err = failing.read().await.unwrap_err().to_string();
+        assert!(err.contains("nope") && !err.contains("leaked"), "{err}");
+
+        let empty = TokenSource::File(dir.path().join("missing"));
+        assert!(empty.read().await.unwrap_err().to_string().starts_with("token_file "));
+    }
+}

@@ -1,0 +1,302 @@
+//! Syncing a Backstage instance into its cache, full or incremental.
+//!
+//! Nothing is written until everything is fetched, and then in one
+//! transaction: a sync that fails, times out or is dropped midway leaves the
+//! previous snapshot whole.
+
+use crate::backstage::{BackstageError, Client, EntityBrief, TransferStats, LIST_FIELDS};
+use crate::catalog::cache::{Cache, CacheError, StoredEntity, WriteStats};
+use crate::catalog::EntityRef;
+use crate::config::Instance;
+use crate::msg::{Level, Msg, SyncEvent};
+use crate::source::{load_catalog, Source, META_PROBLEMS, META_SOURCE, META_SYNCED_AT};
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc::UnboundedSender;
+
+/// An incremental sync that would fetch more than this share of the catalog
+/// pages through everything instead: by-query pages are cheaper than by-refs.
+const FULL_SYNC_SHARE: f64 = 0.5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncMode {
+    Full,
+    Incremental,
+}
+
+impl SyncMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            SyncMode::Full => "full",
+            SyncMode::Incremental => "incremental",
+        }
+    }
+}
+
+/// Entities seen so far in the current pass, and how many there will be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub fetched: usize,
+    pub total: Option<usize>,
+}
+
+/// What a sync did.
+#[derive(Debug, Clone)]
+pub struct SyncReport {
+    pub mode: SyncMode,
+    pub stats: WriteStats,
+    /// Entities in the cache afterwards.
+    pub entities: usize,
+    pub elapsed: Duration,
+    pub transfer: TransferStats,
+}
+
+impl SyncReport {
+    /// One line for people: what changed, and what it cost.
+    pub fn summary(&self, label: &str) -> String {
+        let t = &self.transfer;
+        format!(
+            "{label}: {} sync, {} added, {} changed, {} removed, {} entities; {:.2} s, {} requests, {} ({} decoded)",
+            self.mode.name(),
+            self.stats.added,
+            self.stats.changed,
+            self.stats.removed,
+            self.entities,
+            self.elapsed.as_secs_f64(),
+            t.requests,
+            human_bytes(t.bytes_wire),
+            human_bytes(t.bytes_decoded),
+        )
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Backstage(#[from] BackstageError),
+    #[error(transparent)]
+    Cache(#[from] CacheError),
+    #[error("the cache task stopped: {0}")]
+    Task(String),
+}
+
+impl SyncError {
+    /// The server could not be reached: keep working from the cache.
+    pub fn is_offline(&self) -> bool {
+        matches!(self, SyncError::Backstage(e) if e.is_offline())
+    }
+}
+
+/// Sync one instance into the cache at `cache_path`. `identity` is
+/// [`crate::source::Source::identity`]: a cache filled from anything else is
+/// replaced by a full sync.
+pub async fn sync_instance(
+    instance: &Instance,
+    identity: &str,
+    cache_path: &Path,
+    force_full: bool,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<SyncReport, SyncError> {
+    let client = Client::new(instance)?;
+    sync_with_client(&client, instance.page_size, identity, cache_path, force_full, progress).await
+}
+
+/// [`sync_instance`] with a client the caller built (tests tune its retries).
+pub async fn sync_with_client(
+    client: &Client,
+    page_size: usize,
+    identity: &str,
+    cache_path: &Path,
+    force_full: bool,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<SyncReport, SyncError> {
+    let started = Instant::now();
+    let path = cache_path.to_path_buf();
+    let wanted = identity.to_string();
+    let cached = blocking(move || {
+        let cache = Cache::open(&path)?;
+        let same = cache.meta(META_SOURCE).as_deref() == Some(wanted.as_str());
+        Ok(if same { cache.etags()? } else { HashMap::new() })
+    })
+    .await?;
+    let sync = Sync { client, page_size: page_size.max(1), identity, cache_path };
+    let (mode, stats, entities) = if force_full || cached.is_empty() {
+        sync.full(progress).await?
+    } else {
+        sync.incremental(cached, progress).await?
+    };
+    let report = SyncReport { mode, stats, entities, elapsed: started.elapsed(), transfer: client.stats() };
+    tracing::info!(summary = %report.summary(identity), "sync done");
+    Ok(report)
+}
+
+struct Sync<'a> {
+    client: &'a Client,
+    page_size: usize,
+    identity: &'a str,
+    cache_path: &'a Path,
+}
+
+type Outcome = (SyncMode, WriteStats, usize);
+
+impl Sync<'_> {
+    /// Page through every entity, then replace the snapshot in one go.
+    async fn full(&self, progress: &mut (dyn FnMut(Progress) + Send)) -> Result<Outcome, SyncError> {
+        let mut entities: Vec<Value> = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let page = self.client.entities_page::<Value>(self.page_size, cursor.as_deref(), None).await?;
+            let next = page.next_cursor().filter(|_| !page.items.is_empty()).map(str::to_string);
+            entities.extend(page.items);
+            progress(Progress { fetched: entities.len(), total: page.total_items });
+            match next {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        let (path, meta) = (self.cache_path.to_path_buf(), self.meta());
+        blocking(move || {
+            let mut cache = Cache::open(&path)?;
+            let stored: Vec<StoredEntity> =
+                entities.iter().map(|raw| StoredEntity { raw, etag: etag_of(raw) }).collect();
+            let stats = cache.replace_all(&stored, &meta_refs(&meta))?;
+            Ok((SyncMode::Full, stats, cache.entity_count()))
+        })
+        .await
+    }
+
+    /// List refs and etags only, fetch what is new or changed, drop what is gone.
+    async fn incremental(
+        &self,
+        cached: HashMap<String, String>,
+        progress: &mut (dyn FnMut(Progress) + Send),
+    ) -> Result<Outcome, SyncError> {
+        let mut listed: HashSet<String> = HashSet::with_capacity(cached.len());
+        let mut to_fetch: Vec<String> = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let page =
+                self.client.entities_page::<EntityBrief>(self.page_size, cursor.as_deref(), Some(LIST_FIELDS)).await?;
+            for brief in &page.items {
+                let key = EntityRef::new(
+                    &brief.kind,
+                    brief.metadata.namespace.as_deref().unwrap_or("default"),
+                    &brief.metadata.name,
+                )
+                .key();
+                let etag = brief.metadata.etag.as_deref().unwrap_or("");
+                if etag.is_empty() || cached.get(&key).map(String::as_str) != Some(etag) {
+                    to_fetch.push(brief.entity_ref());
+                }
+                listed.insert(key);
+            }
+            progress(Progress { fetched: listed.len(), total: page.total_items });
+            match page.next_cursor() {
+                Some(next) if !page.items.is_empty() => cursor = Some(next.to_string()),
+                _ => break,
+            }
+        }
+        let mut removed: Vec<String> = cached.keys().filter(|k| !listed.contains(*k)).cloned().collect();
+        let size = listed.len().max(cached.len()).max(1);
+        if (to_fetch.len() + removed.len()) as f64 > FULL_SYNC_SHARE * size as f64 {
+            tracing::info!(changes = to_fetch.len() + removed.len(), size, "large diff; syncing in full");
+            return self.full(progress).await;
+        }
+        let mut upserts: Vec<Value> = Vec::with_capacity(to_fetch.len());
+        for batch in to_fetch.chunks(self.page_size) {
+            let items = self.client.entities_by_refs(batch, None).await?;
+            for (wanted, item) in batch.iter().zip(items) {
+                match item {
+                    Some(raw) => upserts.push(raw),
+                    // Deleted between the listing and the fetch.
+                    None => {
+                        removed.extend(crate::catalog::entity_ref::ref_key(wanted).filter(|k| cached.contains_key(k)))
+                    }
+                }
+            }
+        }
+        let (path, meta) = (self.cache_path.to_path_buf(), self.meta());
+        blocking(move || {
+            let mut cache = Cache::open(&path)?;
+            let stored: Vec<StoredEntity> =
+                upserts.iter().map(|raw| StoredEntity { raw, etag: etag_of(raw) }).collect();
+            let stats = cache.apply_changes(&stored, &removed, &meta_refs(&meta))?;
+            Ok((SyncMode::Incremental, stats, cache.entity_count()))
+        })
+        .await
+    }
+
+    fn meta(&self) -> Vec<(&'static str, String)> {
+        vec![
+            (META_SOURCE, self.identity.to_string()),
+            (META_SYNCED_AT, crate::source::unix_now().to_string()),
+            (META_PROBLEMS, "[]".to_string()),
+        ]
+    }
+}
+
+fn meta_refs<'a>(meta: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    meta.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+fn etag_of(raw: &Value) -> &str {
+    raw.pointer("/metadata/etag").and_then(Value::as_str).unwrap_or("")
+}
+
+/// Cache work runs on the blocking pool. Once started it runs to the end
+/// even if the sync future is dropped, which is fine: it is one transaction.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, SyncError> + Send + 'static,
+) -> Result<T, SyncError> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| SyncError::Task(e.to_string()))?
+}
+
+/// The TUI's sync: progress, the reloaded catalog and the outcome, as messages.
+pub async fn sync_to_channel(source: &Source, instance: &Instance, full: bool, tx: &UnboundedSender<Msg>) {
+    let _ = tx.send(Msg::Sync(SyncEvent::Started { full }));
+    let progress_tx = tx.clone();
+    let mut progress = move |p: Progress| {
+        let _ = progress_tx.send(Msg::Sync(SyncEvent::Progress { fetched: p.fetched, total: p.total }));
+    };
+    let cache_path = source.cache_path();
+    let result = sync_instance(instance, &source.identity(), &cache_path, full, &mut progress).await;
+    let report = match result {
+        Ok(report) => report,
+        Err(err) => {
+            tracing::warn!(error = %err, "sync failed");
+            let _ = tx.send(Msg::Sync(SyncEvent::Failed { message: err.to_string(), offline: err.is_offline() }));
+            return;
+        }
+    };
+    // The list keeps its selection across the swap (its anchor); reloading
+    // is skipped when nothing changed, and Done alone refreshes the age.
+    if report.mode == SyncMode::Full || report.stats != WriteStats::default() {
+        let loaded = blocking(move || Ok(load_catalog(&Cache::open(&cache_path)?)?)).await;
+        match loaded {
+            Ok((catalog, info)) => {
+                let _ = tx.send(Msg::CatalogLoaded { catalog: Arc::new(catalog), info });
+            }
+            Err(err) => {
+                let _ = tx.send(Msg::Toast(Level::Error, err.to_string()));
+            }
+        }
+    }
+    let _ = tx.send(Msg::Sync(SyncEvent::Done {
+        added: report.stats.added,
+        changed: report.stats.changed,
+        removed: report.stats.removed,
+        elapsed_ms: report.elapsed.as_millis() as u64,
+    }));
+}
+
+/// 1234567 -> "1.2 MB".
+pub fn human_bytes(n: u64) -> String {
+    match n {
+        0..=999 => format!("{n} B"),
+        1_000..=999_999 => format!("{:.1} kB", n as f64 / 1e3),
+        _ => format!("{:.1} MB", n as f64 / 1e6),
+    }
+}

@@ -1,0 +1,195 @@
+//! Snapshot tests of every screen at 80x24 and 160x48, rendered from a real
+//! catalog (the bundled demo) through the real update loop.
+
+use callboard::headless::Headless;
+use callboard::source::Source;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// A fixed clock: 2026-01-01T00:00:00Z.
+const NOW: i64 = 1_767_225_600;
+
+/// The demo copied to a fixed path, so absolute paths in annotations are
+/// the same on every machine; a private cache dir for this test binary.
+fn demo() -> Source {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    let dir = DIR.get_or_init(|| {
+        let base = PathBuf::from("/tmp/callboard-screens");
+        let _ = std::fs::remove_dir_all(&base);
+        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo"), &base.join("demo"));
+        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile"), &base.join("hostile"));
+        std::env::set_var("CALLBOARD_CACHE_DIR", base.join("cache"));
+        base
+    });
+    Source::Dir(dir.join("demo"))
+}
+
+fn hostile() -> Source {
+    demo();
+    Source::Dir(PathBuf::from("/tmp/callboard-screens/hostile"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn snap(name: &str, screen: String) {
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
+        insta::assert_snapshot!(name, screen);
+    });
+}
+
+/// Run one scenario at both sizes and snapshot each.
+fn both_sizes(name: &str, source: fn() -> Source, steps: impl Fn(&mut Headless)) -> Vec<String> {
+    let mut screens = Vec::new();
+    for (w, h) in [(80u16, 24u16), (160, 48)] {
+        let mut app = Headless::open(source(), w, h, NOW).unwrap();
+        steps(&mut app);
+        let screen = app.screen();
+        snap(&format!("{name}_{w}x{h}"), screen.clone());
+        screens.push(screen);
+    }
+    screens
+}
+
+#[test]
+fn catalog_list() {
+    let screens = both_sizes("list", demo, |_| {});
+    assert!(screens[0].contains("entities"));
+    assert!(screens[1].contains("Description"), "wide layout shows descriptions");
+    assert!(!screens[0].contains("Description"), "80 columns leave descriptions out");
+}
+
+#[test]
+fn search_narrows_as_you_type() {
+    both_sizes("search_typing", demo, |app| {
+        app.keys("/");
+        app.type_text("kind:api owner:team-pay");
+    });
+    let mut app = Headless::open(demo(), 80, 24, NOW).unwrap();
+    app.keys("/");
+    app.type_text("kind:api");
+    let apis = app.state.list.hits.len();
+    app.type_text(" owner:team-pay");
+    let narrowed = app.state.list.hits.len();
+    assert!(narrowed > 0 && narrowed < apis, "{narrowed} of {apis}");
+    for hit in app.state.list.hits.iter() {
+        let s = app.state.catalog.at(hit.idx);
+        assert_eq!(s.kind, "API");
+        assert!(s.owner.starts_with("group:default/team-pay"), "{}", s.owner);
+    }
+}
+
+#[test]
+fn fuzzy_search_highlights_and_ranks() {
+    let screens = both_sizes("search_fuzzy", demo, |app| {
+        app.keys("/");
+        app.type_text("ledgr");
+        app.keys("enter");
+    });
+    assert!(screens[0].contains("ledger"), "{}", screens[0]);
+}
+
+#[test]
+fn facet_pickers() {
+    both_sizes("facets_fields", demo, |app| app.keys("f"));
+    let screens = both_sizes("facets_owner_values", demo, |app| app.keys("f j j enter"));
+    assert!(screens[0].contains("team-payments"));
+    let mut app = Headless::open(demo(), 80, 24, NOW).unwrap();
+    app.keys("f enter enter");
+    assert!(app.state.list.query_text().starts_with("kind:"), "{}", app.state.list.query_text());
+    assert!(app.state.list.hits.len() < app.state.catalog.len());
+}
+
+fn open_payments_api(app: &mut Headless) {
+    app.keys("/");
+    app.type_text("payments-api");
+    app.keys("enter enter");
+}
+
+#[test]
+fn entity_page_tabs() {
+    let s = both_sizes("entity_overview", demo, open_payments_api);
+    assert!(s[0].contains("Payments API") && s[0].contains("Owned by"), "{}", s[0]);
+    let s = both_sizes("entity_annotations", demo, |app| {
+        open_payments_api(app);
+        app.keys("tab");
+    });
+    assert!(s[1].contains("pagerduty.com/service-id"));
+    let s = both_sizes("entity_links", demo, |app| {
+        open_payments_api(app);
+        app.keys("tab tab");
+    });
+    assert!(s[1].contains("Runbook"), "{}", s[1]);
+    let s = both_sizes("entity_raw", demo, |app| {
+        open_payments_api(app);
+        app.keys("tab tab tab");
+    });
+    assert!(s[1].contains("apiVersion: backstage.io/v1alpha1"));
+}
+
+#[test]
+fn relation_jump_and_back() {
+    let mut app = Headless::open(demo(), 80, 24, NOW).unwrap();
+    open_payments_api(&mut app);
+    // First relation row is the owner.
+    app.keys("enter");
+    let screen = app.screen();
+    assert!(screen.contains("Catalog › Payments API › "), "{screen}");
+    assert_eq!(app.state.screens.len(), 2);
+    app.keys("esc");
+    assert_eq!(app.state.screens.len(), 1);
+    app.keys("esc");
+    assert!(app.state.screens.is_empty());
+    both_sizes("entity_after_jump", demo, |app| {
+        open_payments_api(app);
+        app.keys("j j enter");
+    });
+}
+
+#[test]
+fn help_lists_every_key() {
+    let screens = both_sizes("help", demo, |app| app.keys("?"));
+    // At 160x48 the whole first page is visible: every binding of the list.
+    for binding in callboard::keymap::BINDINGS.iter().filter(|b| b.context == callboard::keymap::Context::List) {
+        assert!(screens[1].contains(binding.description), "help lacks {}", binding.name);
+    }
+}
+
+#[test]
+fn command_palette() {
+    let screens = both_sizes("palette", demo, |app| {
+        app.keys(":");
+        app.type_text("he");
+    });
+    assert!(screens[0].contains("help"));
+    let mut app = Headless::open(demo(), 80, 24, NOW).unwrap();
+    app.keys(":");
+    app.type_text("open ledger-service");
+    app.keys("enter");
+    assert_eq!(app.state.screens.len(), 1, "palette `open` opens the entity");
+}
+
+#[test]
+fn hostile_text_never_reaches_the_terminal() {
+    let screens = both_sizes("hostile_list", hostile, |_| {});
+    let entity = both_sizes("hostile_entity", hostile, |app| app.keys("enter tab"));
+    for s in screens.iter().chain(entity.iter()) {
+        assert!(!s.contains('\u{1b}') && !s.contains('\u{7}'), "escape reached the screen: {s:?}");
+        assert!(!s.contains("0;pwned"), "OSC payload leaked: {s}");
+    }
+    let app = Headless::open(hostile(), 80, 24, NOW).unwrap();
+    let names: Vec<&str> = app.state.catalog.all().iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, vec!["evil-service", "survivor", "team-evil"]);
+    assert!(app.state.info.problems.len() >= 4, "{:?}", app.state.info.problems);
+    assert!(screens[0].contains("problems"), "status bar mentions the problems");
+}
