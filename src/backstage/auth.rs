@@ -175,7 +175,11 @@ mod tests {
         );
 
         // A failing command: stderr is shown, stdout (which could be a token) is not.
-        let failing = TokenSource::Command(vec!["sh".into(), "-c".into(), "echo leaked; echo nope >&2; exit 3".into()]);
+        let failing = TokenSource::Command(vec![
+            "sh".into(),
+            "-c".into(),
+            "printf '%s%s\\n' lea ked; echo nope >&2; exit 3".into(),
+        ]);
         let err = failing.read().await.unwrap_err().to_string();
         assert!(err.contains("nope") && !err.contains("leaked"), "{err}");
 

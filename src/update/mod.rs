@@ -27,7 +27,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.now = now;
             state.toasts.retain(|t| t.expires_at > now);
             let idle = !matches!(state.sync, SyncStatus::Running { .. });
-            if state.sync_interval > 0 && idle && now - state.last_sync_started >= state.sync_interval {
+            let since = now - state.last_sync_started;
+            let periodic = state.sync_interval > 0 && since >= state.sync_interval;
+            // Offline, the server is tried again now and then even without periodic sync.
+            let retry = matches!(state.sync, SyncStatus::Offline { .. }) && since >= OFFLINE_RETRY_SECS;
+            if idle && (periodic || retry) {
                 state.last_sync_started = now;
                 return vec![Effect::Sync { full: false }];
             }
@@ -60,28 +64,41 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     }
 }
 
+/// Seconds between attempts to reach a server that was unreachable.
+const OFFLINE_RETRY_SECS: i64 = 60;
+
 fn on_sync(state: &mut State, event: SyncEvent) -> Vec<Effect> {
     match event {
         SyncEvent::Started { .. } => {
             state.last_sync_started = state.now;
-            state.sync = SyncStatus::Running { fetched: 0, total: None };
+            // A retry while offline stays "offline" until the server answers.
+            if !matches!(state.sync, SyncStatus::Offline { .. }) {
+                state.sync = SyncStatus::Running { fetched: 0, total: None };
+            }
         }
         SyncEvent::Progress { fetched, total } => {
             state.sync = SyncStatus::Running { fetched, total };
         }
         SyncEvent::Done { added, changed, removed, .. } => {
             state.sync = SyncStatus::Idle;
+            // A sync that found nothing new reloads nothing, but the data is fresh.
+            state.info.synced_at = Some(state.now);
             if added + changed + removed > 0 {
                 state.toast(Level::Info, format!("Synced: {added} added, {changed} changed, {removed} removed"));
             }
         }
         SyncEvent::Failed { message, offline } => {
+            let was_offline = matches!(state.sync, SyncStatus::Offline { .. });
             if offline {
-                state.sync = SyncStatus::Offline { since: state.now };
+                let since = if let SyncStatus::Offline { since } = state.sync { since } else { state.now };
+                state.sync = SyncStatus::Offline { since };
             } else {
                 state.sync = SyncStatus::Idle;
             }
-            state.toast(Level::Error, message);
+            // Retries while offline fail the same way; the status bar already says so.
+            if !(offline && was_offline) {
+                state.toast(Level::Error, message);
+            }
         }
     }
     Vec::new()
