@@ -4,7 +4,7 @@
 # Usage:
 #   tests/backstage/start.sh --catalog-dir DIR [--techdocs-dir DIR]
 #       [--port-file FILE] [--wait-entities N] [--processing-interval SECS]
-#       [--timeout SECS] [--no-setup]
+#       [--search-interval SECS] [--wait-search] [--timeout SECS] [--no-setup]
 #
 #   --catalog-dir DIR        folder of catalog YAML; DIR/catalog-info.yaml is
 #                            registered as a `file` location (required)
@@ -16,6 +16,11 @@
 #   --processing-interval S  catalog.processingInterval in seconds (default 1,
 #                            Backstage's minimum; each entity is re-processed
 #                            every S..1.5*S seconds)
+#   --search-interval SECS   how often the search index is rebuilt from the
+#                            catalog (default 5; first run 1 s after start)
+#   --wait-search            also wait until the search index holds at least
+#                            as many software-catalog documents as the
+#                            catalog had entities when it became ready
 #   --timeout SECS           give up after SECS (default 90)
 #   --no-setup               do not run setup.sh first
 #
@@ -35,11 +40,13 @@ TECHDOCS_DIR="$HERE/fixtures/techdocs"
 PORT_FILE=""
 WAIT_ENTITIES=1
 PROCESSING_INTERVAL=1
+SEARCH_INTERVAL=5
+WAIT_SEARCH=0
 TIMEOUT=90
 RUN_SETUP=1
 
 die() { echo "start.sh: $*" >&2; exit 1; }
-usage() { sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//' >&2; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2; }
 
 need_value() { [ $# -ge 2 ] && [ -n "$2" ] || die "$1 needs a value"; }
 
@@ -50,6 +57,8 @@ while [ $# -gt 0 ]; do
     --port-file) need_value "$@"; PORT_FILE="$2"; shift 2 ;;
     --wait-entities) need_value "$@"; WAIT_ENTITIES="$2"; shift 2 ;;
     --processing-interval) need_value "$@"; PROCESSING_INTERVAL="$2"; shift 2 ;;
+    --search-interval) need_value "$@"; SEARCH_INTERVAL="$2"; shift 2 ;;
+    --wait-search) WAIT_SEARCH=1; shift ;;
     --timeout) need_value "$@"; TIMEOUT="$2"; shift 2 ;;
     --no-setup) RUN_SETUP=0; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -66,6 +75,8 @@ TECHDOCS_DIR="$(cd "$TECHDOCS_DIR" && pwd)"
 [[ "$WAIT_ENTITIES" =~ ^[0-9]+$ ]] || die "--wait-entities must be a number"
 [[ "$PROCESSING_INTERVAL" =~ ^[0-9]+$ ]] && [ "$PROCESSING_INTERVAL" -ge 1 ] ||
   die "--processing-interval must be a whole number of seconds >= 1"
+[[ "$SEARCH_INTERVAL" =~ ^[0-9]+$ ]] && [ "$SEARCH_INTERVAL" -ge 1 ] ||
+  die "--search-interval must be a whole number of seconds >= 1"
 [[ "$TIMEOUT" =~ ^[0-9]+$ ]] || die "--timeout must be a number"
 
 TOKEN="${CALLBOARD_TEST_TOKEN:-callboard-test-token-0123456789abcdef}"
@@ -98,6 +109,7 @@ pick_port() {
 write_config() {
   CB_PORT="$1" CB_TOKEN="$TOKEN" CB_CATALOG="$CATALOG_DIR/catalog-info.yaml" \
   CB_TECHDOCS="$TECHDOCS_DIR" CB_INTERVAL="$PROCESSING_INTERVAL" \
+  CB_SEARCH_INTERVAL="$SEARCH_INTERVAL" \
   node -e '
     const e = process.env;
     const port = Number(e.CB_PORT);
@@ -131,7 +143,7 @@ write_config() {
           catalog: {
             schedule: {
               initialDelay: { seconds: 1 },
-              frequency: { seconds: 10 },
+              frequency: { seconds: Number(e.CB_SEARCH_INTERVAL) },
               timeout: { minutes: 2 },
             },
           },
@@ -161,16 +173,21 @@ fail() {
   exit 1
 }
 
-# Number of entities the catalog reports, or empty if not answering yet.
-entity_count() {
-  curl -sS --max-time 5 -H "Authorization: Bearer $TOKEN" \
-    "$URL/api/catalog/entities/by-query?limit=1" 2>/dev/null |
-    node -e '
+# Prints the number field $2 of the JSON answer to GET $1, or nothing if the
+# backend does not answer (yet).
+json_number() {
+  curl -sS --max-time 5 -H "Authorization: Bearer $TOKEN" "$URL$1" 2>/dev/null |
+    CB_FIELD="$2" node -e '
       let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
-        try { const j = JSON.parse(s); if (typeof j.totalItems === "number") process.stdout.write(String(j.totalItems)); } catch {}
+        try {
+          const v = JSON.parse(s)[process.env.CB_FIELD];
+          if (typeof v === "number") process.stdout.write(String(v));
+        } catch {}
       });
     ' || true
 }
+entity_count() { json_number "/api/catalog/entities/by-query?limit=1" totalItems; }
+search_count() { json_number "/api/search/query?types%5B0%5D=software-catalog" numberOfResults; }
 
 START_TS=$(date +%s)
 DEADLINE=$((START_TS + TIMEOUT))
@@ -211,6 +228,20 @@ while :; do
   [ "$RESTART" = 1 ] && { echo "start.sh: port $PORT was taken, retrying" >&2; continue; }
   break
 done
+
+if [ "$WAIT_SEARCH" = 1 ]; then
+  while :; do
+    kill -0 "$PID" 2>/dev/null || { PID=""; fail "backend exited while waiting for search"; }
+    SCOUNT="$(search_count)"
+    if [ -n "$SCOUNT" ] && [ "$SCOUNT" -ge "$COUNT" ]; then
+      break
+    fi
+    if [ "$(date +%s)" -ge "$DEADLINE" ]; then
+      fail "timed out after ${TIMEOUT}s waiting for the search index (${SCOUNT:-no answer} of $COUNT documents); url $URL"
+    fi
+    sleep 0.25
+  done
+fi
 
 echo "$PID" >"$RUN_DIR/backend.pid"
 if [ -n "$PORT_FILE" ]; then
