@@ -54,10 +54,10 @@ pub struct BriefMetadata {
 }
 
 impl EntityBrief {
-    /// The ref as the server spells it, for `by-refs`.
-    pub fn entity_ref(&self) -> String {
+    /// The lowercased ref: the cache key, and the only spelling `by-refs` matches.
+    pub fn key(&self) -> String {
         let ns = self.metadata.namespace.as_deref().unwrap_or(crate::catalog::entity_ref::DEFAULT_NAMESPACE);
-        format!("{}:{}/{}", self.kind, ns, self.metadata.name)
+        crate::catalog::EntityRef::new(&self.kind, ns, &self.metadata.name).key()
     }
 }
 
@@ -86,7 +86,8 @@ impl Client {
     }
 
     /// `POST /api/catalog/entities/by-refs` for one batch: one item per ref,
-    /// in order, None where the entity no longer exists.
+    /// in order, None where no entity has that ref. The server matches refs
+    /// exactly as stored, lowercased: pass [`EntityBrief::key`]s.
     pub async fn entities_by_refs(
         &self,
         refs: &[String],

@@ -296,7 +296,7 @@ fn gunzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
 }
 
 fn header_text(headers: &HeaderMap, name: reqwest::header::HeaderName) -> Option<String> {
-    headers.get(name).and_then(|v| v.to_str().ok()).map(|v| crate::sanitize::clean_line(v))
+    headers.get(name).and_then(|v| v.to_str().ok()).map(crate::sanitize::clean_line)
 }
 
 /// Note spent retries on errors that allow them.

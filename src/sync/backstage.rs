@@ -6,7 +6,6 @@
 
 use crate::backstage::{BackstageError, Client, EntityBrief, TransferStats, LIST_FIELDS};
 use crate::catalog::cache::{Cache, CacheError, StoredEntity, WriteStats};
-use crate::catalog::EntityRef;
 use crate::config::Instance;
 use crate::msg::{Level, Msg, SyncEvent};
 use crate::source::{load_catalog, Source, META_PROBLEMS, META_SOURCE, META_SYNCED_AT};
@@ -59,7 +58,7 @@ impl SyncReport {
     pub fn summary(&self, label: &str) -> String {
         let t = &self.transfer;
         format!(
-            "{label}: {} sync, {} added, {} changed, {} removed, {} entities; {:.2} s, {} requests, {} ({} decoded)",
+            "{label}: {} sync, {} added, {} changed, {} removed, {} entities; {:.2} s, {} request{}, {} ({} decoded)",
             self.mode.name(),
             self.stats.added,
             self.stats.changed,
@@ -67,6 +66,7 @@ impl SyncReport {
             self.entities,
             self.elapsed.as_secs_f64(),
             t.requests,
+            if t.requests == 1 { "" } else { "s" },
             human_bytes(t.bytes_wire),
             human_bytes(t.bytes_decoded),
         )
@@ -181,15 +181,10 @@ impl Sync<'_> {
             let page =
                 self.client.entities_page::<EntityBrief>(self.page_size, cursor.as_deref(), Some(LIST_FIELDS)).await?;
             for brief in &page.items {
-                let key = EntityRef::new(
-                    &brief.kind,
-                    brief.metadata.namespace.as_deref().unwrap_or("default"),
-                    &brief.metadata.name,
-                )
-                .key();
+                let key = brief.key();
                 let etag = brief.metadata.etag.as_deref().unwrap_or("");
                 if etag.is_empty() || cached.get(&key).map(String::as_str) != Some(etag) {
-                    to_fetch.push(brief.entity_ref());
+                    to_fetch.push(key.clone());
                 }
                 listed.insert(key);
             }
@@ -212,9 +207,8 @@ impl Sync<'_> {
                 match item {
                     Some(raw) => upserts.push(raw),
                     // Deleted between the listing and the fetch.
-                    None => {
-                        removed.extend(crate::catalog::entity_ref::ref_key(wanted).filter(|k| cached.contains_key(k)))
-                    }
+                    None if cached.contains_key(wanted) => removed.push(wanted.clone()),
+                    None => {}
                 }
             }
         }
