@@ -19,4 +19,5 @@ if [ -x tests/backstage/setup.sh ]; then
 fi
 
 echo "== cargo test"
-cargo test --all-targets --no-fail-fast "$@"
+# Not --all-targets: benches run whole benchmarks when built as tests.
+cargo test --lib --bins --tests --no-fail-fast "$@"

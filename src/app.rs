@@ -19,12 +19,26 @@ pub struct AppOptions {
     pub keymap: Keymap,
     pub monochrome: bool,
     pub sync_interval: u64,
+    /// Config `me`, for "owned by me".
+    pub me: Option<String>,
+    /// Config `[runbooks] annotations`.
+    pub runbook_annotations: Vec<String>,
 }
 
 pub async fn run(options: AppOptions) -> anyhow::Result<()> {
     let (tx, mut rx) = unbounded_channel::<Msg>();
     let mut state = State::new(options.source.label(), options.keymap, unix_now());
     state.monochrome = options.monochrome;
+    state.me = options
+        .me
+        .as_deref()
+        .and_then(|m| crate::catalog::EntityRef::parse(m, Some("user"), "default").ok())
+        .map(|r| r.key());
+    state.docs.annotations = options.runbook_annotations;
+    state.docs.remote = crate::docs::clipboard::is_remote_session(|k| std::env::var(k).ok());
+    if let Source::Instance(instance) = &options.source {
+        state.docs.server = Some(instance.url.trim_end_matches('/').to_string());
+    }
     let source = Arc::new(options.source);
     let mut terminal = tui::init()?;
     let size = terminal.size()?;
@@ -79,6 +93,12 @@ impl Runner {
     fn spawn(&self, effect: Effect) {
         match effect {
             Effect::Quit => {}
+            // Written here, between frames, so it never lands inside a draw.
+            Effect::Docs(crate::docs::effects::DocsEffect::Copy { text }) => {
+                if let Err(e) = crate::docs::clipboard::copy_to_terminal(&text) {
+                    let _ = self.tx.send(Msg::Toast(crate::msg::Level::Error, format!("copy failed: {e}")));
+                }
+            }
             Effect::Sync { full } => {
                 if self.syncing.swap(true, Ordering::SeqCst) {
                     return; // one at a time; the running one brings fresh data

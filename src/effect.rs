@@ -12,6 +12,8 @@ pub enum Effect {
         generation: u64,
         query: String,
         catalog: Arc<Catalog>,
+        /// "Owned by me": keep only entities whose owner is in this set.
+        only_owners: Option<Arc<std::collections::HashSet<String>>>,
     },
     /// Read one entity's raw document from the cache.
     LoadEntity {
@@ -21,4 +23,6 @@ pub enum Effect {
     Sync {
         full: bool,
     },
+    /// Runbooks and docs: discovery, page loads, copy, browser, server search.
+    Docs(crate::docs::effects::DocsEffect),
 }

@@ -6,6 +6,7 @@ pub mod backstage;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod docs;
 pub mod effect;
 pub mod generate;
 pub mod headless;

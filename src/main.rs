@@ -7,6 +7,8 @@ fn main() {
     callboard::logging::init();
     let code = match run(cli) {
         Ok(()) => 0,
+        // `callboard search … | head` closing the pipe early is not an error.
+        Err(exit) if exit.message.contains("os error 32") => 0,
         Err(exit) => {
             eprintln!("callboard: {}", exit.message);
             exit.code
@@ -29,7 +31,14 @@ fn run(cli: Cli) -> Result<(), callboard::cli::Exit> {
                 .build()
                 .map_err(anyhow::Error::from)?;
             runtime
-                .block_on(app::run(app::AppOptions { source, keymap, monochrome, sync_interval: config.sync_interval }))
+                .block_on(app::run(app::AppOptions {
+                    source,
+                    keymap,
+                    monochrome,
+                    sync_interval: config.sync_interval,
+                    me: config.me.clone(),
+                    runbook_annotations: config.runbooks.annotations.clone(),
+                }))
                 .map_err(Into::into)
         }
     }

@@ -51,4 +51,6 @@ pub enum Msg {
     },
     Sync(SyncEvent),
     Toast(Level, String),
+    /// Runbooks, doc pages and Backstage search results.
+    Docs(crate::docs::effects::DocsMsg),
 }

@@ -14,8 +14,11 @@ use std::sync::Arc;
 pub fn run_local(effect: Effect, source: &Source) -> Vec<Msg> {
     match effect {
         Effect::Quit => Vec::new(),
-        Effect::Search { generation, query, catalog } => {
-            let hits = run(&catalog, &Query::parse(&query));
+        Effect::Search { generation, query, catalog, only_owners } => {
+            let mut hits = run(&catalog, &Query::parse(&query));
+            if let Some(owners) = only_owners {
+                hits.retain(|h| owners.contains(&catalog.at(h.idx).owner));
+            }
             vec![Msg::SearchDone { generation, hits: Arc::new(hits) }]
         }
         Effect::LoadEntity { key } => {
@@ -23,6 +26,7 @@ pub fn run_local(effect: Effect, source: &Source) -> Vec<Msg> {
             vec![Msg::EntityLoaded { key, raw }]
         }
         Effect::Sync { full } => sync_files(source, full),
+        Effect::Docs(docs) => crate::docs::runtime::run_blocking(docs, source),
     }
 }
 

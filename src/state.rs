@@ -24,6 +24,8 @@ pub struct ListState {
     pub searching: bool,
     /// Entity to keep selected when new results arrive (after a sync).
     pub anchor: Option<String>,
+    /// Only entities owned by me or my groups.
+    pub mine: bool,
 }
 
 impl Default for ListState {
@@ -40,6 +42,7 @@ impl Default for ListState {
             generation: 0,
             searching: false,
             anchor: None,
+            mine: false,
         }
     }
 }
@@ -85,6 +88,30 @@ pub struct EntityPage {
 #[derive(Debug, Clone)]
 pub enum Screen {
     Entity(EntityPage),
+    /// Runbook picker, doc page or Backstage search results.
+    Doc(Box<crate::docs::screen::DocScreen>),
+    Owner(OwnerPage),
+    Tree(TreePage),
+}
+
+/// The owner card of an entity.
+#[derive(Debug, Clone)]
+pub struct OwnerPage {
+    pub key: String,
+    pub scroll: usize,
+}
+
+/// A dependency, blast-radius or structure tree rooted at an entity.
+#[derive(Debug, Clone)]
+pub struct TreePage {
+    pub root: String,
+    pub mode: crate::catalog::graph::TreeMode,
+    pub expanded: std::collections::HashSet<String>,
+    /// Visible rows, rebuilt only when expansion changes.
+    pub rows: Vec<crate::catalog::tree::TreeRow>,
+    pub selected: usize,
+    /// For the blast radius: everything affected and the teams to notify.
+    pub blast: Option<crate::catalog::graph::BlastRadius>,
 }
 
 /// A modal on top of everything.
@@ -160,6 +187,10 @@ pub struct State {
     pub monochrome: bool,
     /// Seconds between background syncs (0: off) and when the last one began.
     pub sync_interval: i64,
+    /// The user's own ref (config `me`), for "owned by me".
+    pub me: Option<String>,
+    /// Doc viewer settings (runbook annotations, browser or not) and request ids.
+    pub docs: crate::docs::screen::DocsState,
     pub last_sync_started: i64,
     pub quit: bool,
 }
@@ -182,6 +213,8 @@ impl State {
             now,
             monochrome: false,
             sync_interval: 0,
+            me: None,
+            docs: Default::default(),
             last_sync_started: now,
             quit: false,
         }

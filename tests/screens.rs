@@ -193,3 +193,69 @@ fn hostile_text_never_reaches_the_terminal() {
     assert!(app.state.info.problems.len() >= 4, "{:?}", app.state.info.problems);
     assert!(screens[0].contains("problems"), "status bar mentions the problems");
 }
+
+#[test]
+fn owner_card() {
+    let s = both_sizes("owner_card", demo, |app| {
+        open_payments_api(app);
+        app.keys("o");
+    });
+    assert!(s[1].contains("Team Payments") && s[1].contains("Members"), "{}", s[1]);
+    assert!(s[1].contains("#payments-oncall"), "chat contact shown:\n{}", s[1]);
+    let inherited = both_sizes("owner_card_inherited", demo, |app| {
+        app.keys("/");
+        app.type_text("merchant-reports");
+        app.keys("enter o");
+    });
+    assert!(inherited[1].contains("inherited from system:default/merchant-experience"), "{}", inherited[1]);
+}
+
+#[test]
+fn dependency_tree_and_blast_radius() {
+    let s = both_sizes("deps_tree", demo, |app| {
+        app.keys("/");
+        app.type_text("fraud-scorer");
+        app.keys("enter d j j l");
+    });
+    assert!(s[1].contains("cycle"), "the fraud-scorer cycle is marked:\n{}", s[1]);
+    let s = both_sizes("blast_radius", demo, |app| {
+        app.keys("/");
+        app.type_text("kind:api payments-rest");
+        app.keys("enter D");
+    });
+    assert!(s[1].contains("teams to notify") && s[1].contains("apiConsumedBy"), "{}", s[1]);
+    let s = both_sizes("structure_tree", demo, |app| {
+        app.keys("/");
+        app.type_text("kind:domain payments");
+        app.keys("enter d e");
+    });
+    assert!(s[1].contains("hasPart"), "{}", s[1]);
+}
+
+#[test]
+fn tree_toggle_expand_all_and_open() {
+    let mut app = Headless::open(demo(), 80, 24, NOW).unwrap();
+    app.keys("/");
+    app.type_text("payments-api");
+    app.keys("enter d");
+    let collapsed = match app.state.screens.last() {
+        Some(callboard::state::Screen::Tree(t)) => t.rows.len(),
+        _ => panic!("no tree"),
+    };
+    app.keys("e");
+    let expanded = match app.state.screens.last() {
+        Some(callboard::state::Screen::Tree(t)) => t.rows.len(),
+        _ => panic!("no tree"),
+    };
+    assert!(expanded > collapsed, "{expanded} > {collapsed}");
+    app.keys("t");
+    match app.state.screens.last() {
+        Some(callboard::state::Screen::Tree(t)) => {
+            assert_eq!(t.mode, callboard::catalog::graph::TreeMode::BlastRadius);
+            assert!(t.blast.as_ref().unwrap().entities.len() > 5);
+        }
+        _ => panic!("no tree"),
+    }
+    app.keys("j enter");
+    assert!(matches!(app.state.screens.last(), Some(callboard::state::Screen::Entity(_))));
+}

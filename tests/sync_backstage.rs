@@ -26,6 +26,13 @@ const TOKEN_ENV: &str = "CALLBOARD_E2E_TOKEN";
 const DOOMED: &str = "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: cb-doomed\nspec:\n  type: team\n  children: []\n";
 const ADDED: &str = "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: cb-added\n  description: Added by the sync test\nspec:\n  type: team\n  children: []\n";
 
+/// Write via rename, so the catalog never reads a half-written file.
+fn write_atomic(path: &Path, text: &str) {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, path).unwrap();
+}
+
 /// Add (or remove) a target of the root Location.
 fn set_target(catalog: &Path, file: &str, present: bool) {
     let path = catalog.join("catalog-info.yaml");
@@ -36,7 +43,7 @@ fn set_target(catalog: &Path, file: &str, present: bool) {
     } else {
         text.replace(&line, "")
     };
-    std::fs::write(path, text).unwrap();
+    write_atomic(&path, &text);
 }
 
 struct Env {
@@ -125,7 +132,7 @@ fn sync_from_a_real_backstage() {
     // 3. Edit the catalog: add a file, change an entity, delete a file. Wait for
     //    the server, then the incremental sync must apply exactly that diff.
     let dir = &server.catalog_dir;
-    std::fs::write(dir.join("added.yaml"), ADDED).unwrap();
+    write_atomic(&dir.join("added.yaml"), ADDED);
     set_target(dir, "added.yaml", true);
     set_target(dir, "doomed.yaml", false);
     std::fs::remove_file(dir.join("doomed.yaml")).unwrap();
@@ -136,19 +143,27 @@ fn sync_from_a_real_backstage() {
         "  name: payments-service\n  labels:\n    callboard-test: changed\n",
         1,
     );
-    std::fs::write(dir.join("components.yaml"), components).unwrap();
+    write_atomic(&dir.join("components.yaml"), &components);
     let client = Client::new(&instance).unwrap();
-    let watched: Vec<String> =
-        ["group:default/cb-added", "group:default/cb-doomed", "component:default/payments-service"]
-            .map(String::from)
-            .to_vec();
+    let watched: Vec<String> = [
+        "group:default/cb-added",
+        "group:default/cb-doomed",
+        "component:default/payments-service",
+        "location:default/callboard-fixtures",
+    ]
+    .map(String::from)
+    .to_vec();
     server.wait_until("pick up the edits", Duration::from_secs(60), || {
         let items = runtime.block_on(client.entities_by_refs(&watched, None)).unwrap();
         let labelled = items[2].as_ref().and_then(|e| e.pointer("/metadata/labels/callboard-test")).is_some();
-        items[0].is_some() && items[1].is_none() && labelled
+        let targets =
+            items[3].as_ref().and_then(|e| e.pointer("/spec/targets")).map(Value::to_string).unwrap_or_default();
+        items[0].is_some()
+            && items[1].is_none()
+            && labelled
+            && targets.contains("added.yaml")
+            && !targets.contains("doomed")
     });
-    // Let the root Location's new targets settle too.
-    std::thread::sleep(Duration::from_secs(3));
     let (before, _) = snapshot(&cache_path);
     let mut progress: Vec<Progress> = Vec::new();
     let report = runtime

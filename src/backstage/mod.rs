@@ -6,6 +6,7 @@ pub mod auth;
 pub mod catalog;
 pub mod error;
 pub mod retry;
+pub mod techdocs;
 
 pub use auth::{Token, TokenSource};
 pub use catalog::{EntityBrief, EntityPage, LIST_FIELDS};
@@ -153,6 +154,24 @@ impl Client {
         query: &[(&str, String)],
         body: Option<&serde_json::Value>,
     ) -> Result<T, BackstageError> {
+        self.request_with(method, path, query, body, |bytes, shown| parse_json::<T>(bytes, shown)).await
+    }
+
+    /// Like [`Client::request_json`] for answers that are not JSON (TechDocs pages).
+    pub async fn request_bytes(&self, path: &str, query: &[(&str, String)]) -> Result<Vec<u8>, BackstageError> {
+        self.request_with(Method::GET, path, query, None, |bytes, _| Ok(bytes.to_vec())).await
+    }
+
+    /// The one request loop: auth, retries, then `parse` on a 2xx body (a
+    /// cut-off body fails the parse and is retried like a dropped connection).
+    async fn request_with<T>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&serde_json::Value>,
+        parse: impl Fn(&[u8], &str) -> Result<T, BackstageError>,
+    ) -> Result<T, BackstageError> {
         let url = self
             .base
             .join(path)
@@ -166,7 +185,7 @@ impl Client {
             let result = self
                 .send_once(&method, &url, &shown, query, body.as_deref(), &token)
                 .await
-                .and_then(|bytes| parse_json::<T>(&bytes, &shown).map_err(Failure::from));
+                .and_then(|bytes| parse(&bytes, &shown).map_err(Failure::from));
             let failure = match result {
                 Ok(value) => return Ok(value),
                 Err(f) => f,

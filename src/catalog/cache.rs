@@ -3,16 +3,18 @@
 //! Summary columns are stored beside the raw JSON so opening the list never
 //! parses JSON; the raw document is read only for the entity page.
 
-use super::entity::{summarize, Relation, Summary};
+use super::entity::{summarize, Relations, Summary};
 use super::entity_ref::EntityRef;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-const SCHEMA_VERSION: i64 = 1;
+mod snapshot;
+
+// 3: relations packed with one-byte type codes (catalog::relation_list).
+const SCHEMA_VERSION: i64 = 3;
 const FIELD_SEP: char = '\u{1f}';
-const RECORD_SEP: char = '\u{1e}';
 
 #[derive(Debug, thiserror::Error)]
 pub enum CacheError {
@@ -95,6 +97,7 @@ impl Cache {
             }
             self.conn.execute_batch(&format!(
                 "DROP TABLE IF EXISTS entities; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS docs;
+                 DROP TABLE IF EXISTS snapshot;
                  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                  CREATE TABLE entities (
                    key TEXT PRIMARY KEY, kind TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
@@ -102,9 +105,12 @@ impl Cache {
                    lifecycle TEXT NOT NULL, owner TEXT NOT NULL, system TEXT NOT NULL, tags TEXT NOT NULL,
                    email TEXT NOT NULL, display_name TEXT NOT NULL, relations TEXT NOT NULL,
                    etag TEXT NOT NULL, raw TEXT NOT NULL);
+                 CREATE INDEX entities_name ON entities (name COLLATE NOCASE);
                  CREATE TABLE docs (key TEXT PRIMARY KEY, content BLOB NOT NULL, content_type TEXT NOT NULL,
                    fetched_at INTEGER NOT NULL);
-                 PRAGMA user_version = {SCHEMA_VERSION};"
+                 {}
+                 PRAGMA user_version = {SCHEMA_VERSION};",
+                snapshot::SCHEMA
             ))
         })();
         let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
@@ -142,6 +148,7 @@ impl Cache {
             .map_err(|e| err_at(&self.path, e))?;
         let mut stats = WriteStats::default();
         let mut kept = std::collections::HashSet::new();
+        let mut summaries = Vec::with_capacity(entities.len());
         {
             tx.execute("DELETE FROM entities", []).map_err(|e| err_at(&self.path, e))?;
             let mut insert = tx.prepare(INSERT_SQL).map_err(|e| err_at(&self.path, e))?;
@@ -157,9 +164,11 @@ impl Cache {
                 }
                 insert_row(&mut insert, &summary, &fingerprint_etag(entity.etag, &raw), &raw)
                     .map_err(|e| err_at(&self.path, e))?;
-                kept.insert(summary.key);
+                kept.insert(summary.key.clone());
+                summaries.push(summary);
             }
             write_meta(&tx, meta).map_err(|e| err_at(&self.path, e))?;
+            snapshot::write(&tx, &mut summaries).map_err(|e| err_at(&self.path, e))?;
         }
         stats.removed = before.keys().filter(|k| !kept.contains(*k)).count();
         tx.commit().map_err(|e| err_at(&self.path, e))?;
@@ -174,11 +183,16 @@ impl Cache {
         meta: &[(&str, &str)],
     ) -> Result<WriteStats, CacheError> {
         let before = self.etags()?;
+        // Patch the list snapshot rather than rebuild it from the table: a
+        // few changes to a 100k cache then cost a blob read, not a scan.
+        let mut changed_summaries: Vec<Summary> = Vec::new();
         let path = self.path.clone();
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| err_at(&path, e))?;
+        let mut listed =
+            if upserts.is_empty() && removed_keys.is_empty() { None } else { snapshot::read(&tx).ok().flatten() };
         let mut stats = WriteStats::default();
         {
             let mut insert = tx.prepare(INSERT_SQL).map_err(|e| err_at(&path, e))?;
@@ -194,12 +208,17 @@ impl Cache {
                 }
                 insert_row(&mut insert, &summary, &fingerprint_etag(entity.etag, &raw), &raw)
                     .map_err(|e| err_at(&path, e))?;
+                changed_summaries.push(summary);
             }
             let mut delete = tx.prepare("DELETE FROM entities WHERE key = ?1").map_err(|e| err_at(&path, e))?;
             for key in removed_keys {
                 stats.removed += delete.execute([key]).map_err(|e| err_at(&path, e))?;
             }
             write_meta(&tx, meta).map_err(|e| err_at(&path, e))?;
+            if let Some(list) = listed.as_mut() {
+                patch_list(list, changed_summaries, removed_keys);
+                snapshot::write(&tx, list).map_err(|e| err_at(&path, e))?;
+            }
         }
         tx.commit().map_err(|e| err_at(&path, e))?;
         Ok(stats)
@@ -212,8 +231,29 @@ impl Cache {
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 
-    /// Every summary, in key order.
+    /// Every summary, in list order (see [`crate::catalog::list_order`]):
+    /// from the snapshot when there is one, else from the table, leaving a
+    /// snapshot behind for next time.
     pub fn load_summaries(&self) -> Result<Vec<Summary>, CacheError> {
+        if let Some(list) = snapshot::read(&self.conn).map_err(|e| self.err(e))? {
+            return Ok(list);
+        }
+        let mut list = self.scan_summaries()?;
+        if !list.is_empty() {
+            // Best effort and never waiting: someone else may hold the write lock.
+            let _ = self.conn.execute_batch("PRAGMA busy_timeout=0");
+            if self.conn.execute_batch("BEGIN IMMEDIATE").is_ok() {
+                let done = snapshot::write(&self.conn, &mut list);
+                let _ = self.conn.execute_batch(if done.is_ok() { "COMMIT" } else { "ROLLBACK" });
+            } else {
+                list.sort_by_cached_key(crate::catalog::list_order);
+            }
+            let _ = self.conn.execute_batch("PRAGMA busy_timeout=10000");
+        }
+        Ok(list)
+    }
+
+    fn scan_summaries(&self) -> Result<Vec<Summary>, CacheError> {
         let mut stmt = self
             .conn
             .prepare(
@@ -221,28 +261,25 @@ impl Cache {
                         system, tags, email, display_name, relations FROM entities ORDER BY key",
             )
             .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([], |r| {
-                let tags: String = r.get(10)?;
-                let relations: String = r.get(13)?;
-                Ok(Summary {
-                    key: r.get(0)?,
-                    kind: r.get(1)?,
-                    namespace: r.get(2)?,
-                    name: r.get(3)?,
-                    title: r.get(4)?,
-                    description: r.get(5)?,
-                    spec_type: r.get(6)?,
-                    lifecycle: r.get(7)?,
-                    owner: r.get(8)?,
-                    system: r.get(9)?,
-                    tags: split_list(&tags),
-                    email: r.get(11)?,
-                    display_name: r.get(12)?,
-                    relations: decode_relations(&relations),
-                })
-            })
+        let rows = stmt.query_map([], summary_from_row).map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// One summary by key, without loading the catalog (for fast subcommands).
+    pub fn summary(&self, key: &str) -> Result<Option<Summary>, CacheError> {
+        self.conn
+            .query_row(&format!("SELECT {SUMMARY_COLUMNS} FROM entities WHERE key = ?1"), [key], summary_from_row)
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Keys of entities with this name (any kind or namespace), case-insensitive.
+    pub fn keys_named(&self, name: &str) -> Result<Vec<String>, CacheError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT key FROM entities WHERE name = ?1 COLLATE NOCASE ORDER BY key")
             .map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([name], |r| r.get(0)).map_err(|e| self.err(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 
@@ -280,6 +317,43 @@ impl Cache {
     }
 }
 
+const SUMMARY_COLUMNS: &str = "key, kind, namespace, name, title, description, spec_type, lifecycle, owner,
+    system, tags, email, display_name, relations";
+
+fn summary_from_row(r: &rusqlite::Row) -> rusqlite::Result<Summary> {
+    let tags: String = r.get(10)?;
+    let relations: String = r.get(13)?;
+    Ok(Summary {
+        key: r.get(0)?,
+        kind: r.get(1)?,
+        namespace: r.get(2)?,
+        name: r.get(3)?,
+        title: r.get(4)?,
+        description: r.get(5)?,
+        spec_type: r.get(6)?,
+        lifecycle: r.get(7)?,
+        owner: r.get(8)?,
+        system: r.get(9)?,
+        tags: split_list(&tags),
+        email: r.get(11)?,
+        display_name: r.get(12)?,
+        relations: Relations::from_encoded(relations),
+    })
+}
+
+/// Apply upserts and removals to a summary list (order is restored on write).
+fn patch_list(list: &mut Vec<Summary>, upserts: Vec<Summary>, removed: &[String]) {
+    let removed: std::collections::HashSet<&str> = removed.iter().map(String::as_str).collect();
+    let mut fresh: HashMap<String, Summary> = upserts.into_iter().map(|s| (s.key.clone(), s)).collect();
+    list.retain_mut(|s| {
+        if let Some(new) = fresh.remove(&s.key) {
+            *s = new;
+        }
+        !removed.contains(s.key.as_str())
+    });
+    list.extend(fresh.into_values().filter(|s| !removed.contains(s.key.as_str())));
+}
+
 /// Entities from the files source have no etag: a hash of the JSON stands in,
 /// so "changed" still means changed.
 fn fingerprint_etag(etag: &str, raw: &str) -> String {
@@ -311,7 +385,7 @@ fn insert_row(stmt: &mut rusqlite::Statement, s: &Summary, etag: &str, raw: &str
         join_list(&s.tags),
         s.email,
         s.display_name,
-        encode_relations(&s.relations),
+        s.relations.encoded(),
         etag,
         raw
     ])
@@ -341,28 +415,6 @@ fn split_list(text: &str) -> Vec<String> {
     } else {
         text.split(FIELD_SEP).map(str::to_string).collect()
     }
-}
-
-fn encode_relations(relations: &[Relation]) -> String {
-    let mut out = String::new();
-    for (i, r) in relations.iter().enumerate() {
-        if i > 0 {
-            out.push(RECORD_SEP);
-        }
-        out.push_str(&r.rel_type);
-        out.push(FIELD_SEP);
-        out.push_str(&r.target);
-    }
-    out
-}
-
-fn decode_relations(text: &str) -> Vec<Relation> {
-    text.split(RECORD_SEP)
-        .filter_map(|rec| {
-            let (t, target) = rec.split_once(FIELD_SEP)?;
-            Some(Relation { rel_type: t.to_string(), target: target.to_string() })
-        })
-        .collect()
 }
 
 /// Create the file with mode 0600 before SQLite opens it, so the catalog copy
@@ -418,7 +470,7 @@ mod tests {
         let all = cache.load_summaries().unwrap();
         assert_eq!(all.len(), 3);
         assert_eq!(all[0].tags, vec!["a", "b"]);
-        assert_eq!(all[0].relations[0].target, "group:default/team");
+        assert_eq!(all[0].relations.iter().next().unwrap().target, "group:default/team");
         assert_eq!(cache.meta("source").as_deref(), Some("test"));
         assert_eq!(cache.raw("component:default/b").unwrap().unwrap()["metadata"]["description"], "TWO");
     }

@@ -3,6 +3,7 @@
 //! document stays in the cache and is loaded when an entity page opens.
 
 use super::entity_ref::{is_valid_name, EntityRef, DEFAULT_NAMESPACE};
+pub use super::relation_list::{RelationRef, Relations};
 use crate::sanitize::clean_line;
 use serde_json::Value;
 
@@ -34,7 +35,8 @@ pub struct Summary {
     /// profile.email for users and groups, else the first `email` link.
     pub email: String,
     pub display_name: String,
-    pub relations: Vec<Relation>,
+    /// Packed: iterate with `.iter()` or `for r in &s.relations`.
+    pub relations: Relations,
 }
 
 impl Summary {
@@ -53,7 +55,7 @@ impl Summary {
 
     /// Targets of relations of one type, in stored order.
     pub fn targets<'a>(&'a self, rel_type: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.relations.iter().filter(move |r| r.rel_type == rel_type).map(|r| r.target.as_str())
+        self.relations.iter().filter(move |r| r.rel_type == rel_type).map(|r| r.target)
     }
 }
 
@@ -171,7 +173,7 @@ pub fn summarize(raw: &Value) -> Result<Summary, EntityError> {
         tags,
         email: clean_line(str_at(raw, &["spec", "profile", "email"])),
         display_name: clean_line(str_at(raw, &["spec", "profile", "displayName"])),
-        relations,
+        relations: relations.into(),
     })
 }
 

@@ -27,8 +27,8 @@ pub fn grouped_relations(entity: &Summary) -> Vec<(&str, Vec<&str>)> {
     let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
     for rel in &entity.relations {
         match groups.iter_mut().find(|(t, _)| *t == rel.rel_type) {
-            Some((_, targets)) => targets.push(&rel.target),
-            None => groups.push((&rel.rel_type, vec![&rel.target])),
+            Some((_, targets)) => targets.push(rel.target),
+            None => groups.push((rel.rel_type, vec![rel.target])),
         }
     }
     let rank = |t: &str| PAGE_ORDER.iter().position(|p| *p == t).unwrap_or(PAGE_ORDER.len());
@@ -59,5 +59,313 @@ pub fn relation_title(rel_type: &str) -> &str {
         MEMBER_OF => "Member of",
         HAS_MEMBER => "Has member",
         other => other,
+    }
+}
+
+use super::Catalog;
+use std::collections::{HashSet, VecDeque};
+
+/// Which edges a tree follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TreeMode {
+    /// What it needs: dependsOn, consumed APIs and who provides them, subcomponents.
+    Dependencies,
+    /// Who needs it: dependencyOf, consumers of the APIs it provides.
+    BlastRadius,
+    /// Domain → systems → parts; group → subgroups → members.
+    Structure,
+}
+
+impl TreeMode {
+    pub fn title(self) -> &'static str {
+        match self {
+            TreeMode::Dependencies => "Dependencies",
+            TreeMode::BlastRadius => "Blast radius",
+            TreeMode::Structure => "Structure",
+        }
+    }
+
+    /// The natural tree for a kind: structure for containers, dependencies otherwise.
+    pub fn default_for(kind: &str) -> TreeMode {
+        match kind.to_ascii_lowercase().as_str() {
+            "domain" | "system" | "group" => TreeMode::Structure,
+            _ => TreeMode::Dependencies,
+        }
+    }
+}
+
+/// One child in a tree: the relation that leads to it and its key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edge {
+    pub rel: String,
+    pub target: String,
+}
+
+/// The children of a node in a mode. Missing targets are kept (shown as missing).
+pub fn children(catalog: &Catalog, key: &str, mode: TreeMode) -> Vec<Edge> {
+    let Some(entity) = catalog.get(key) else { return Vec::new() };
+    let is_api = entity.kind.eq_ignore_ascii_case("api");
+    let wanted: &[&str] = match mode {
+        TreeMode::Dependencies if is_api => &[API_PROVIDED_BY],
+        TreeMode::Dependencies => &[DEPENDS_ON, CONSUMES_API, HAS_PART],
+        TreeMode::BlastRadius if is_api => &[API_CONSUMED_BY],
+        TreeMode::BlastRadius => &[DEPENDENCY_OF, PROVIDES_API],
+        TreeMode::Structure => &[HAS_PART, PARENT_OF, HAS_MEMBER],
+    };
+    let mut out: Vec<Edge> = Vec::new();
+    for rel in wanted {
+        for target in entity.targets(rel) {
+            out.push(Edge { rel: rel.to_string(), target: target.to_string() });
+        }
+    }
+    out
+}
+
+/// Everything reachable from `root` in a mode (root excluded), breadth first,
+/// each entity once; cycles end naturally.
+pub fn reachable(catalog: &Catalog, root: &str, mode: TreeMode) -> Vec<String> {
+    let mut seen: HashSet<String> = HashSet::from([root.to_string()]);
+    let mut queue = VecDeque::from([root.to_string()]);
+    let mut out = Vec::new();
+    while let Some(key) = queue.pop_front() {
+        for edge in children(catalog, &key, mode) {
+            if seen.insert(edge.target.clone()) {
+                out.push(edge.target.clone());
+                queue.push_back(edge.target);
+            }
+        }
+    }
+    out
+}
+
+/// The blast radius of an entity: who is affected, and which teams to tell.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BlastRadius {
+    /// Affected entities in the catalog, APIs excluded (an API is a contract,
+    /// not a team's service) and dangling refs excluded (nobody to tell).
+    pub entities: Vec<String>,
+    /// Owner keys of the affected entities, most affected first.
+    pub teams: Vec<(String, usize)>,
+}
+
+pub fn blast_radius(catalog: &Catalog, root: &str) -> BlastRadius {
+    let entities: Vec<String> = reachable(catalog, root, TreeMode::BlastRadius)
+        .into_iter()
+        .filter(|k| !k.starts_with("api:") && catalog.get(k).is_some())
+        .collect();
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for key in &entities {
+        // The owner we would actually call: an inherited one when the stated one dangles.
+        if let Some(owner) = resolve_owner(catalog, key).resolved {
+            *counts.entry(owner).or_default() += 1;
+        }
+    }
+    let mut teams: Vec<(String, usize)> = counts.into_iter().collect();
+    teams.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    BlastRadius { entities, teams }
+}
+
+/// How an entity's owner was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnerResolution {
+    /// The owner ref as the entity states it (may dangle), empty if none.
+    pub stated: String,
+    /// The owner we can show: the stated one when it exists, else the nearest
+    /// known owner up the system/domain chain.
+    pub resolved: Option<String>,
+    /// Set when `resolved` came from a system or domain: that entity's key.
+    pub inherited_from: Option<String>,
+}
+
+pub fn resolve_owner(catalog: &Catalog, key: &str) -> OwnerResolution {
+    let stated = catalog.get(key).map(|s| s.owner.clone()).unwrap_or_default();
+    if !stated.is_empty() && catalog.get(&stated).is_some() {
+        return OwnerResolution { stated: stated.clone(), resolved: Some(stated), inherited_from: None };
+    }
+    // Walk partOf upward (component → system → domain), nearest first.
+    let mut seen = HashSet::from([key.to_string()]);
+    let mut current = key.to_string();
+    loop {
+        let Some(entity) = catalog.get(&current) else { break };
+        let parent = entity
+            .targets(PART_OF)
+            .find(|t| catalog.get(t).is_some() && !seen.contains(*t))
+            .map(str::to_string)
+            .or_else(|| (!entity.system.is_empty() && !seen.contains(&entity.system)).then(|| entity.system.clone()));
+        let Some(parent) = parent else { break };
+        seen.insert(parent.clone());
+        if let Some(p) = catalog.get(&parent) {
+            if !p.owner.is_empty() && catalog.get(&p.owner).is_some() {
+                return OwnerResolution { stated, resolved: Some(p.owner.clone()), inherited_from: Some(parent) };
+            }
+        }
+        current = parent;
+    }
+    OwnerResolution { stated, resolved: None, inherited_from: None }
+}
+
+/// A group's parents up to the root, nearest first (cycle-safe).
+pub fn parent_chain(catalog: &Catalog, group: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::from([group.to_string()]);
+    let mut current = group.to_string();
+    while let Some(parent) = catalog.get(&current).and_then(|g| g.targets(CHILD_OF).next()).map(str::to_string) {
+        if !seen.insert(parent.clone()) {
+            break;
+        }
+        out.push(parent.clone());
+        current = parent;
+    }
+    out
+}
+
+/// The owners that count as "mine": me, my groups, and their ancestors.
+pub fn my_owners(catalog: &Catalog, me: &str) -> HashSet<String> {
+    let mut out = HashSet::from([me.to_string()]);
+    if let Some(user) = catalog.get(me) {
+        for group in user.targets(MEMBER_OF) {
+            out.insert(group.to_string());
+            out.extend(parent_chain(catalog, group));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Relation;
+
+    fn entity(key: &str, owner: &str, rels: &[(&str, &str)]) -> Summary {
+        let (kind, rest) = key.split_once(':').unwrap();
+        let name = rest.rsplit('/').next().unwrap();
+        Summary {
+            key: key.into(),
+            kind: kind.into(),
+            namespace: "default".into(),
+            name: name.into(),
+            owner: owner.into(),
+            relations: rels.iter().map(|(t, k)| Relation { rel_type: t.to_string(), target: k.to_string() }).collect(),
+            ..Default::default()
+        }
+    }
+
+    /// web → bff → api(pay) provided by svc → db; svc ↔ cache cycle; svc → ghost (dangling).
+    fn catalog() -> Catalog {
+        Catalog::new(vec![
+            entity(
+                "component:default/web",
+                "group:default/front",
+                &[("dependsOn", "component:default/bff"), ("dependencyOf", "component:default/none")],
+            ),
+            entity(
+                "component:default/bff",
+                "group:default/front",
+                &[("consumesApi", "api:default/pay"), ("dependencyOf", "component:default/web")],
+            ),
+            entity(
+                "api:default/pay",
+                "group:default/core",
+                &[
+                    ("apiProvidedBy", "component:default/svc"),
+                    ("apiConsumedBy", "component:default/bff"),
+                    ("apiConsumedBy", "component:default/mobile"),
+                ],
+            ),
+            entity("component:default/mobile", "group:default/apps", &[("consumesApi", "api:default/pay")]),
+            entity(
+                "component:default/svc",
+                "group:default/core",
+                &[
+                    ("providesApi", "api:default/pay"),
+                    ("dependsOn", "resource:default/db"),
+                    ("dependsOn", "component:default/cache"),
+                    ("dependsOn", "component:default/ghost"),
+                    ("dependencyOf", "component:default/cache"),
+                ],
+            ),
+            entity(
+                "component:default/cache",
+                "group:default/core",
+                &[("dependsOn", "component:default/svc"), ("dependencyOf", "component:default/svc")],
+            ),
+            entity("resource:default/db", "group:default/dba", &[("dependencyOf", "component:default/svc")]),
+            entity("group:default/core", "", &[("childOf", "group:default/eng"), ("hasMember", "user:default/ann")]),
+            entity("group:default/eng", "", &[("parentOf", "group:default/core"), ("childOf", "group:default/root")]),
+            entity("group:default/root", "", &[("parentOf", "group:default/eng")]),
+            entity("group:default/front", "", &[]),
+            entity("group:default/apps", "", &[]),
+            entity("user:default/ann", "", &[("memberOf", "group:default/core")]),
+            entity("system:default/paysys", "group:default/core", &[("hasPart", "component:default/orphan")]),
+            entity("component:default/orphan", "group:default/gone", &[("partOf", "system:default/paysys")]),
+        ])
+    }
+
+    #[test]
+    fn forward_walk_crosses_apis_and_survives_cycles_and_dangling() {
+        let c = catalog();
+        let got = reachable(&c, "component:default/web", TreeMode::Dependencies);
+        assert_eq!(
+            got,
+            vec![
+                "component:default/bff",
+                "api:default/pay",
+                "component:default/svc",
+                "resource:default/db",
+                "component:default/cache",
+                "component:default/ghost",
+            ]
+        );
+    }
+
+    #[test]
+    fn reverse_walk_and_teams_to_notify() {
+        let c = catalog();
+        let br = blast_radius(&c, "component:default/svc");
+        let mut entities = br.entities.clone();
+        entities.sort();
+        assert_eq!(
+            entities,
+            vec![
+                "component:default/bff",
+                "component:default/cache",
+                "component:default/mobile",
+                "component:default/web"
+            ]
+        );
+        let teams: Vec<&str> = br.teams.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(teams, vec!["group:default/front", "group:default/apps", "group:default/core"]);
+        assert_eq!(br.teams[0].1, 2);
+    }
+
+    #[test]
+    fn children_of_missing_are_empty_and_depth_is_the_callers() {
+        let c = catalog();
+        assert!(children(&c, "component:default/ghost", TreeMode::Dependencies).is_empty());
+        let first = children(&c, "component:default/svc", TreeMode::Dependencies);
+        assert_eq!(first.len(), 3);
+    }
+
+    #[test]
+    fn owner_inherited_from_system_when_stated_owner_dangles() {
+        let c = catalog();
+        let r = resolve_owner(&c, "component:default/orphan");
+        assert_eq!(r.stated, "group:default/gone");
+        assert_eq!(r.resolved.as_deref(), Some("group:default/core"));
+        assert_eq!(r.inherited_from.as_deref(), Some("system:default/paysys"));
+        let direct = resolve_owner(&c, "component:default/svc");
+        assert_eq!(direct.inherited_from, None);
+        assert_eq!(direct.resolved.as_deref(), Some("group:default/core"));
+    }
+
+    #[test]
+    fn parents_and_mine() {
+        let c = catalog();
+        assert_eq!(parent_chain(&c, "group:default/core"), vec!["group:default/eng", "group:default/root"]);
+        let mine = my_owners(&c, "user:default/ann");
+        for k in ["user:default/ann", "group:default/core", "group:default/eng", "group:default/root"] {
+            assert!(mine.contains(k), "{k}");
+        }
+        assert_eq!(mine.len(), 4);
     }
 }

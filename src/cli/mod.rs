@@ -1,9 +1,11 @@
 //! Command-line interface: global flags shared by the TUI and every
 //! subcommand, and the scriptable subcommands.
 
+mod deps;
 mod get;
 mod search;
 mod sync;
+mod who;
 
 use crate::source::{open_current, unix_now, Source, SourceChoice};
 use clap::{Args, Parser, Subcommand};
@@ -65,6 +67,27 @@ pub enum Command {
         limit: Option<usize>,
     },
     /// Bring the cache up to date from the source (incremental unless --full).
+    /// Who owns an entity and how to reach them (owner, members, chat, on-call).
+    Who {
+        /// An entity ref, a name, or words to search for.
+        query: Vec<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// What an entity depends on, or with --reverse what depends on it.
+    Deps {
+        /// Entity ref or unique name.
+        entity: String,
+        /// The blast radius: who depends on it, with the teams to notify.
+        #[arg(long)]
+        reverse: bool,
+        /// Levels to walk (default: all; each entity is expanded once).
+        #[arg(long)]
+        depth: Option<usize>,
+        #[arg(long, value_enum, default_value = "tree")]
+        format: deps::Format,
+    },
     Sync {
         /// Fetch everything instead of only what changed.
         #[arg(long)]
@@ -96,14 +119,38 @@ pub fn run_subcommand(command: Command, source: &Source) -> Result<(), Exit> {
     if let Command::Sync { full } = command {
         return sync::run(source, full);
     }
-    let (cache, _refresh) = open_current(source, unix_now())?;
+    let (cache, refresh) = open_current(source, unix_now())?;
+    report_problems(source, &refresh);
     warn_if_stale(source, &cache);
-    let (catalog, _) = crate::source::load_catalog(&cache).map_err(anyhow::Error::from)?;
     let mut out = std::io::stdout().lock();
+    // `who` reads only the handful of rows it needs: no catalog load.
+    if let Command::Who { query, json } = &command {
+        return who::run(&cache, &query.join(" "), *json, &mut out);
+    }
+    let (catalog, _) = crate::source::load_catalog(&cache).map_err(anyhow::Error::from)?;
     match command {
+        Command::Who { .. } => unreachable!("handled above"),
+        Command::Deps { entity, reverse, depth, format } => {
+            deps::run(&catalog, &entity, reverse, depth, format, &mut out)
+        }
         Command::Get { entity, output } => get::run(&catalog, &cache, &entity, output, &mut out),
         Command::Search { query, json, limit } => search::run(&catalog, &query.join(" "), json, limit, &mut out),
         Command::Sync { .. } => unreachable!("sync is handled before the cache is opened"),
+    }
+}
+
+/// A folder that was just re-read may have had broken documents: say where.
+fn report_problems(source: &Source, refresh: &crate::source::FilesRefresh) {
+    if !refresh.reloaded || refresh.problems.is_empty() {
+        return;
+    }
+    eprintln!(
+        "callboard: {} problem(s) reading {}; those documents were skipped:",
+        refresh.problems.len(),
+        source.label()
+    );
+    for p in refresh.problems.iter().take(20) {
+        eprintln!("  {p}");
     }
 }
 

@@ -6,6 +6,8 @@
 use super::model::*;
 use crate::sanitize::{clean_line, clean_multiline};
 
+mod table;
+
 /// Containers (quotes, lists, items) that still indent; deeper ones flatten.
 pub const MAX_DEPTH: usize = 12;
 /// Text kept per page; a 1 MB page fits several times over.
@@ -72,7 +74,7 @@ impl Builder {
     fn marks(&self) -> Marks {
         Marks {
             role: if self.code > 0 { Role::Code } else { Role::Text },
-            bold: self.bold > 0 || matches!(self.heading, Some(_)),
+            bold: self.bold > 0 || self.heading.is_some(),
             italic: self.italic > 0,
             strike: self.strike > 0,
             link: self.links.last().copied(),
@@ -172,12 +174,8 @@ impl Builder {
     /// Close a link: its number follows the text, `text[3]`.
     pub fn end_link(&mut self) {
         let Some(index) = self.links.pop() else { return };
-        let text: String = self
-            .target()
-            .iter()
-            .filter(|s| s.marks.link == Some(index))
-            .map(|s| s.text.as_str())
-            .collect();
+        let text: String =
+            self.target().iter().filter(|s| s.marks.link == Some(index)).map(|s| s.text.as_str()).collect();
         let link = &mut self.doc.links[index as usize];
         link.text = text.trim().to_string();
         if link.text.is_empty() {
@@ -240,13 +238,7 @@ impl Builder {
         let space_before = !self.doc.blocks.is_empty() && (self.space_pending || heading);
         let paragraph_in_item = matches!(kind, BlockKind::Paragraph) && self.in_item();
         self.space_pending = !paragraph_in_item;
-        self.doc.blocks.push(Block {
-            kind,
-            first_prefix,
-            rest_prefix,
-            spans,
-            space_before,
-        });
+        self.doc.blocks.push(Block { kind, first_prefix, rest_prefix, spans, space_before });
         self.doc.blocks.len() - 1
     }
 
@@ -331,11 +323,7 @@ impl Builder {
         let index = self.doc.code_blocks.len() as u32;
         let block = self.push_block(BlockKind::Code(index), Vec::new());
         self.space_pending = true;
-        self.doc.code_blocks.push(CodeBlock {
-            lang: clean_line(lang).trim().to_string(),
-            text,
-            block,
-        });
+        self.doc.code_blocks.push(CodeBlock { lang: clean_line(lang).trim().to_string(), text, block });
     }
 
     pub fn rule(&mut self) {
@@ -414,102 +402,6 @@ impl Builder {
     /// `[x]` / `[ ]` of a task list item.
     pub fn task(&mut self, done: bool) {
         self.push(if done { "[x] " } else { "[ ] " }, Marks::role(Role::Marker));
-    }
-
-    pub fn start_table(&mut self) {
-        if let Some(table) = self.table.as_mut() {
-            table.nested += 1;
-            self.pending_space = true;
-            return;
-        }
-        self.flush();
-        self.table = Some(TableBuild::default());
-    }
-
-    pub fn start_row(&mut self, header: bool) {
-        let Some(table) = self.table.as_mut() else { return };
-        if table.nested > 0 {
-            self.pending_space = true;
-            return;
-        }
-        if table.cell.is_some() {
-            self.end_cell();
-        }
-        self.end_row();
-        if let Some(table) = self.table.as_mut() {
-            table.row = Some(TableRow { header, cells: Vec::new() });
-        }
-    }
-
-    /// A `<th>` opening the first row makes it a header row.
-    pub fn header_cell(&mut self) {
-        if let Some(table) = self.table.as_mut().filter(|t| t.nested == 0 && t.rows.is_empty()) {
-            if let Some(row) = table.row.as_mut().filter(|r| r.cells.is_empty()) {
-                row.header = true;
-            }
-        }
-    }
-
-    pub fn start_cell(&mut self) {
-        let Some(table) = self.table.as_mut() else { return };
-        if table.nested > 0 {
-            self.pending_space = true;
-            return;
-        }
-        if table.cell.is_some() {
-            self.end_cell();
-        }
-        let table = self.table.as_mut().expect("checked above");
-        if table.row.is_none() {
-            table.row = Some(TableRow { header: false, cells: Vec::new() });
-        }
-        table.cell = Some(Vec::new());
-        self.pending_space = false;
-    }
-
-    pub fn end_cell(&mut self) {
-        let Some(table) = self.table.as_mut() else { return };
-        if table.nested > 0 {
-            return;
-        }
-        if let (Some(cell), Some(row)) = (table.cell.take(), table.row.as_mut()) {
-            row.cells.push(cell);
-        }
-        self.pending_space = false;
-    }
-
-    pub fn end_row(&mut self) {
-        let Some(table) = self.table.as_mut() else { return };
-        if table.nested > 0 {
-            return;
-        }
-        if let Some(cell) = table.cell.take() {
-            if let Some(row) = table.row.as_mut() {
-                row.cells.push(cell);
-            }
-        }
-        if let Some(row) = table.row.take() {
-            if !row.cells.is_empty() {
-                table.rows.push(row);
-            }
-        }
-    }
-
-    pub fn end_table(&mut self) {
-        match self.table.as_mut() {
-            None => return,
-            Some(t) if t.nested > 0 => {
-                t.nested -= 1;
-                return;
-            }
-            Some(_) => {}
-        }
-        self.end_row();
-        let Some(table) = self.table.take() else { return };
-        if !table.rows.is_empty() {
-            self.push_block(BlockKind::Table(table.rows), Vec::new());
-            self.space_pending = true;
-        }
     }
 
     /// Close everything still open and list the links at the end, so their

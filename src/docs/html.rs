@@ -18,12 +18,29 @@ const SKIPPED: &[&str] = &[
     "script", "style", "template", "noscript", "nav", "svg", "math", "iframe", "object", "button", "select",
     "textarea", "head",
 ];
-const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
-];
+const VOID: &[&str] =
+    &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"];
 const FLUSH: &[&str] = &[
-    "p", "div", "section", "article", "main", "header", "footer", "figure", "figcaption", "dl", "dt", "dd",
-    "summary", "address", "center", "fieldset", "form", "legend", "caption", "body",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "footer",
+    "figure",
+    "figcaption",
+    "dl",
+    "dt",
+    "dd",
+    "summary",
+    "address",
+    "center",
+    "fieldset",
+    "form",
+    "legend",
+    "caption",
+    "body",
 ];
 
 /// The kinds of open element whose end changes the builder's state.
@@ -98,7 +115,10 @@ fn name_of(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).to_ascii_lowercase()
 }
 
-fn attr(attributes: &BTreeMap<html5gum::HtmlString, html5gum::Spanned<html5gum::HtmlString, ()>>, key: &str) -> Option<String> {
+fn attr(
+    attributes: &BTreeMap<html5gum::HtmlString, html5gum::Spanned<html5gum::HtmlString, ()>>,
+    key: &str,
+) -> Option<String> {
     attributes
         .iter()
         .find(|(k, _)| k.as_slice() == key.as_bytes())
@@ -159,10 +179,10 @@ impl Reader {
             }
             Token::EndTag(tag) => {
                 let name = name_of(&tag.name);
+                if self.skip.is_some() && name == "title" {
+                    self.finish_title();
+                }
                 if let Some((skipped, depth)) = self.skip.as_mut() {
-                    if name == "title" {
-                        self.finish_title();
-                    }
                     if *skipped == name {
                         *depth -= 1;
                         if *depth == 0 {
@@ -248,10 +268,8 @@ impl Reader {
             "br" => self.b.line_break(),
             "hr" => self.b.rule(),
             "img" => self.b.image(&attr(attributes, "alt").unwrap_or_default()),
-            "input" => {
-                if attr(attributes, "type").as_deref() == Some("checkbox") {
-                    self.b.task(attr(attributes, "checked").is_some());
-                }
+            "input" if attr(attributes, "type").as_deref() == Some("checkbox") => {
+                self.b.task(attr(attributes, "checked").is_some());
             }
             "pre" if !void => {
                 let lang = language(Some(class.to_string())).unwrap_or_default();

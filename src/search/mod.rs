@@ -2,6 +2,7 @@
 //! so that both return the same entities in the same order.
 
 pub mod facets;
+pub mod memo;
 pub mod query;
 pub mod rank;
 

@@ -18,6 +18,9 @@ pub fn render(frame: &mut Frame, state: &State) {
     match state.screens.last() {
         None => views::list::render(frame, body, state, &theme),
         Some(Screen::Entity(page)) => views::entity::render(frame, body, state, page, &theme),
+        Some(Screen::Owner(page)) => views::owner::render(frame, body, state, page, &theme),
+        Some(Screen::Tree(tree)) => views::tree::render(frame, body, state, tree, &theme),
+        Some(Screen::Doc(doc)) => views::doc::render(frame, body, state, doc, &theme),
     }
     widgets::bars::status_bar(frame, status, state, &theme);
     widgets::bars::footer(frame, footer, state, &theme);

@@ -57,6 +57,10 @@ impl Theme {
             Style::new().add_modifier(Modifier::UNDERLINED),
         )
     }
+    /// Code in docs: verbatim text that must stand apart from prose.
+    pub fn code(&self) -> Style {
+        self.pick(Style::new().fg(Color::LightGreen), Style::new())
+    }
     pub fn ok(&self) -> Style {
         self.pick(Style::new().fg(Color::Green), Style::new())
     }

@@ -28,6 +28,7 @@ pub fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
             state.screens.pop();
             Vec::new()
         }
+        Command::OwnerCard | Command::Dependencies | Command::BlastRadius => super::open_for(state, &key, command),
         Command::NextTab | Command::PrevTab => {
             let i = EntityTab::ALL.iter().position(|t| *t == page.tab).unwrap_or(0);
             let n = EntityTab::ALL.len();
@@ -66,7 +67,15 @@ fn row_count(state: &State, key: &str, tab: EntityTab) -> usize {
 
 /// After a new catalog arrives, reload the details of pages on the stack.
 pub fn reload_open_pages(state: &State) -> Vec<Effect> {
-    let mut keys: Vec<String> = state.screens.iter().map(|Screen::Entity(p)| p.key.clone()).collect();
+    let mut keys: Vec<String> = state
+        .screens
+        .iter()
+        .filter_map(|s| match s {
+            Screen::Entity(p) => Some(p.key.clone()),
+            Screen::Owner(p) => Some(p.key.clone()),
+            _ => None,
+        })
+        .collect();
     keys.dedup();
     keys.into_iter().map(|key| Effect::LoadEntity { key }).collect()
 }

@@ -40,6 +40,21 @@ pub fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
                 set_query(state, "")
             }
         }
+        Command::Mine => {
+            if state.me.is_none() {
+                state.toast(
+                    crate::msg::Level::Warn,
+                    "Set `me = \"user:default/you\"` in the config to filter by what you own",
+                );
+                return Vec::new();
+            }
+            state.list.mine = !state.list.mine;
+            start_search(state)
+        }
+        Command::OwnerCard | Command::Dependencies | Command::BlastRadius => {
+            let Some(key) = state.selected_key().map(str::to_string) else { return Vec::new() };
+            super::open_for(state, &key, command)
+        }
         Command::Facets => {
             state.overlay = Some(Overlay::Facets { field: None, selected: 0 });
             Vec::new()
@@ -85,6 +100,10 @@ pub fn start_search(state: &mut State) -> Vec<Effect> {
         generation: state.list.generation,
         query: state.list.query_text(),
         catalog: state.catalog.clone(),
+        only_owners: state.list.mine.then(|| {
+            let me = state.me.clone().unwrap_or_default();
+            std::sync::Arc::new(crate::catalog::graph::my_owners(&state.catalog, &me))
+        }),
     }]
 }
 

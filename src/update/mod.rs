@@ -1,9 +1,12 @@
 //! `update`: the one place state changes. No I/O here; anything slow is
 //! returned as an [`Effect`] and comes back later as a [`Msg`].
 
+mod doc;
+mod doc_page;
 mod entity;
 mod list;
 mod overlay;
+mod tree;
 
 use crate::effect::Effect;
 use crate::keymap::{Command, Context};
@@ -11,6 +14,7 @@ use crate::msg::{Level, Msg, SyncEvent};
 use crate::state::{Screen, State, SyncStatus};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+pub use doc::{open_page, open_runbooks, server_search};
 pub use entity::detail_from_raw;
 pub use overlay::{facet_fields, palette_matches};
 
@@ -21,7 +25,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.width = w;
             state.height = h;
             list::keep_selection_visible(state);
-            Vec::new()
+            doc_page::on_resize(state)
         }
         Msg::Tick(now) => {
             state.now = now;
@@ -61,6 +65,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.toast(level, text);
             Vec::new()
         }
+        Msg::Docs(msg) => doc::on_msg(state, msg),
     }
 }
 
@@ -114,6 +119,9 @@ pub fn focus_context(state: &State) -> Context {
         match state.screens.last() {
             None => Context::List,
             Some(Screen::Entity(_)) => Context::Entity,
+            Some(Screen::Owner(_)) => Context::Owner,
+            Some(Screen::Tree(_)) => Context::Tree,
+            Some(Screen::Doc(d)) => doc::context(d),
         }
     }
 }
@@ -129,6 +137,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return overlay::on_key(state, key);
     }
     let command = state.keymap.lookup(context, &key);
+    if context == Context::SearchInput && doc::typing(state) {
+        return doc_page::on_search_key(state, key);
+    }
     if context == Context::SearchInput {
         return match command {
             Some(cmd) => list::on_command(state, cmd),
@@ -157,10 +168,29 @@ pub fn run_command(state: &mut State, context: Context, command: Command) -> Vec
             Vec::new()
         }
         Command::Sync => vec![Effect::Sync { full: false }],
+        Command::Runbook if matches!(context, Context::List | Context::Entity | Context::Doc) => {
+            doc::runbook_command(state, context)
+        }
         _ => match context {
+            Context::Doc | Context::DocList => doc::on_command(state, command),
             Context::Entity => entity::on_command(state, command),
+            Context::Owner => tree::on_owner_command(state, command),
+            Context::Tree => tree::on_tree_command(state, command),
             _ => list::on_command(state, command),
         },
+    }
+}
+
+/// Open the owner card or a tree for an entity.
+pub fn open_for(state: &mut State, key: &str, command: Command) -> Vec<Effect> {
+    use crate::catalog::graph::TreeMode;
+    match command {
+        Command::OwnerCard => tree::open_owner(state, key),
+        Command::BlastRadius => tree::open_tree(state, key, TreeMode::BlastRadius),
+        _ => {
+            let kind = state.catalog.get(key).map(|s| s.kind.clone()).unwrap_or_default();
+            tree::open_tree(state, key, TreeMode::default_for(&kind))
+        }
     }
 }
 

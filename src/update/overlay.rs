@@ -13,6 +13,7 @@ pub const PALETTE_EXTRAS: &[(&str, &str)] = &[
     ("quit", "Quit callboard"),
     ("open REF", "Open an entity by ref, e.g. open component:payments-api"),
     ("filter QUERY", "Replace the list query, e.g. filter kind:api owner:team-a"),
+    ("search TEXT", "Search Backstage: catalog and TechDocs, e.g. search rollback"),
 ];
 
 /// Palette entries: extras, then every keymap binding with its name.
@@ -153,10 +154,11 @@ fn run_palette(state: &mut State, typed: &str, chosen: Option<&str>) -> Vec<Effe
                 }
             };
         }
-        "filter" | "search" => {
+        "filter" => {
             state.screens.clear();
             return list::set_query(state, rest);
         }
+        "search" if !rest.is_empty() => return super::doc::server_search(state, rest),
         _ => {}
     }
     let name = if palette_entries().iter().any(|(n, _)| n == word) {
@@ -173,7 +175,7 @@ fn run_palette(state: &mut State, typed: &str, chosen: Option<&str>) -> Vec<Effe
             state.quit = true;
             vec![Effect::Quit]
         }
-        "open" | "filter" => {
+        "open" | "filter" | "search" => {
             state.toast(crate::msg::Level::Info, format!("Type `{name}` followed by what to {name}"));
             Vec::new()
         }

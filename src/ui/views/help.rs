@@ -11,8 +11,17 @@ use ratatui::Frame;
 pub fn render(frame: &mut Frame, state: &State, scroll: usize, theme: &Theme) {
     let area = centered(frame.area(), 90, 60);
     let mut lines = Vec::new();
-    let contexts =
-        [Context::Global, Context::List, Context::SearchInput, Context::Entity, Context::Tree, Context::Overlay];
+    let contexts = [
+        Context::Global,
+        Context::List,
+        Context::SearchInput,
+        Context::Entity,
+        Context::Owner,
+        Context::Tree,
+        Context::Doc,
+        Context::DocList,
+        Context::Overlay,
+    ];
     for context in contexts {
         let rows: Vec<_> = BINDINGS.iter().enumerate().filter(|(_, b)| b.context == context).collect();
         if rows.is_empty() {

@@ -1,8 +1,11 @@
+pub mod doc;
 pub mod entity;
 pub mod facets;
 pub mod help;
 pub mod list;
+pub mod owner;
 pub mod palette;
+pub mod tree;
 
 use ratatui::layout::Rect;
 

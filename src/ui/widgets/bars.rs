@@ -24,6 +24,11 @@ pub fn title_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     for screen in &state.screens {
         match screen {
             Screen::Entity(p) => crumbs.push(state.catalog.label_of(&p.key)),
+            Screen::Owner(p) => crumbs.push(format!("owner of {}", state.catalog.label_of(&p.key))),
+            Screen::Tree(t) => {
+                crumbs.push(format!("{} of {}", t.mode.title().to_lowercase(), state.catalog.label_of(&t.root)))
+            }
+            Screen::Doc(d) => crumbs.push(d.crumb()),
         }
     }
     let mut path = crumbs.join(" › ");

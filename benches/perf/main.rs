@@ -1,0 +1,132 @@
+//! callboard's performance benchmarks. Figures are printed, never asserted.
+//! Run them all with `scripts/bench.sh` (or `cargo bench --bench perf`).
+//!
+//! cargo bench --bench perf -- [--sizes 10k,100k,250k] [--only NAME,...] [--quick]
+//! NAME: keys, match, start, typing, rss, who, files, sync
+
+mod binary;
+mod fixtures;
+mod keys;
+mod pty;
+mod stats;
+mod sync;
+
+use std::collections::BTreeSet;
+
+struct Args {
+    sizes: Vec<usize>,
+    only: BTreeSet<String>,
+    quick: bool,
+}
+
+fn parse_args() -> Option<Args> {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    if !argv.iter().any(|a| a == "--bench") {
+        return None; // `cargo test --all-targets` runs this too: do nothing there
+    }
+    let mut args = Args { sizes: vec![10_000, 100_000, 250_000], only: BTreeSet::new(), quick: false };
+    let mut it = argv.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--sizes" => {
+                let list = it.next().expect("--sizes 10k,100k");
+                args.sizes = list.split(',').map(count).collect();
+            }
+            "--only" => args.only = it.next().expect("--only keys,start").split(',').map(str::to_string).collect(),
+            "--quick" => args.quick = true,
+            _ => {}
+        }
+    }
+    Some(args)
+}
+
+fn count(text: &str) -> usize {
+    let t = text.trim().to_ascii_lowercase();
+    match t.strip_suffix('k') {
+        Some(n) => n.parse::<usize>().expect("size") * 1000,
+        None => t.parse().expect("size"),
+    }
+}
+
+fn main() {
+    let Some(args) = parse_args() else {
+        println!("perf: benchmarks run under `cargo bench --bench perf` (scripts/bench.sh); skipped");
+        return;
+    };
+    let want = |name: &str| args.only.is_empty() || args.only.contains(name);
+    let rounds = if args.quick { 1 } else { 3 };
+    println!("# callboard benchmarks ({} rounds)", rounds);
+    println!("machine: {}", machine());
+    for &n in &args.sizes {
+        println!("\n## {n} entities");
+        let fixture = fixtures::ensure(n);
+        if want("keys") {
+            let k = keys::headless(&fixture, rounds);
+            println!("keystroke → results frame, headless 160x48: {}", k.per_key.show());
+            println!("  first key of each query (widest search): {}", k.first_key.show());
+        }
+        if want("match") {
+            let m = keys::matching(&fixture, "payments-api");
+            println!("matching step, each prefix of `payments-api`: callboard {}", m.callboard.show());
+            if let Some(f) = m.fzf {
+                println!("  fzf --filter (process per prefix): {}", f.show());
+                println!("  fzf start-up on empty input: {:.2} ms", m.fzf_startup.unwrap_or(f64::NAN));
+            }
+        }
+        let big = n >= 100_000;
+        if want("start") && n == 100_000 {
+            let s = binary::cold_start(&fixture, if args.quick { 3 } else { 10 });
+            println!("cold start → list on screen (real binary, pty 160x48): {}", s.show());
+        }
+        if (want("typing") || want("rss")) && big {
+            let t = binary::typing(&fixture, 1);
+            println!("keystroke → results on screen (real binary, pty): {}", t.latency.show());
+            println!("  to the key's last byte: {}", t.settle.show());
+            println!(
+                "  bytes written per key: median {:.0} B, p99 {:.0} B, max {:.0} B",
+                t.bytes.p50, t.bytes.p99, t.bytes.max
+            );
+            println!("peak RSS of the TUI (VmHWM) after typing: {:.1} MB", t.peak_rss_kib as f64 / 1024.0);
+            if let Some((settle, bytes)) = binary::fzf_typing(&fixture) {
+                println!("  fzf in the same pty, to the key's last byte: {}", settle.show());
+                println!("  fzf bytes per key: median {:.0} B, p99 {:.0} B", bytes.p50, bytes.p99);
+            }
+        }
+        if want("who") && n == 100_000 {
+            let runs = if args.quick { 5 } else { 20 };
+            let who = binary::subcommand(&fixture, &["who", &fixture.sample_component], runs);
+            println!("`callboard who {}` (cold process): {}", fixture.sample_component, who.show());
+            let api = binary::subcommand(&fixture, &["who", &fixture.popular_api], runs);
+            println!("`callboard who {}`: {}", fixture.popular_api, api.show());
+            let search = binary::subcommand(&fixture, &["search", "--limit", "1", "payments-api"], runs);
+            println!("`callboard search --limit 1 payments-api` (loads the catalog): {}", search.show());
+        }
+        if want("files") && n == 100_000 {
+            let reread = binary::files_reread(&fixture);
+            println!("files source, one file changed: `sync` re-reads {n} entities of YAML in {reread:.0} ms");
+            let unchanged = binary::subcommand(&fixture, &["sync"], if args.quick { 3 } else { 10 });
+            println!("files source, unchanged folder: `sync` (fingerprint only) {}", unchanged.show());
+        }
+    }
+    if want("sync") {
+        sync::run(args.quick);
+    }
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_default();
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|t| t.lines().next().and_then(|l| l.split_whitespace().nth(1)).and_then(|k| k.parse::<u64>().ok()))
+        .map(|k| k / 1024 / 1024)
+        .unwrap_or(0);
+    format!("{cpu}, {cores} cores, {mem} GiB")
+}

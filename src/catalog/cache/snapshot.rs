@@ -1,0 +1,150 @@
+//! The list snapshot: every summary packed into a few blobs, in list order,
+//! so opening a 100k catalog is a handful of blob reads and string copies
+//! instead of a million column reads (≈ 800 ms → ≈ 60 ms at 100k).
+//!
+//! It is derived data. Triggers empty it on any change to `entities`, so a
+//! writer that does not know about it can never leave a stale one behind;
+//! the cache's own writers rebuild it in the same transaction.
+
+use crate::catalog::entity::{Relations, Summary};
+use crate::catalog::list_order;
+use rusqlite::{params, Connection};
+
+/// Entities per blob: big enough that per-row costs vanish, small enough
+/// that reading one never doubles peak memory.
+const CHUNK: usize = 4096;
+const FIELDS: usize = 14;
+const TAG_SEP: char = '\u{1f}';
+
+pub const SCHEMA: &str = "
+    CREATE TABLE snapshot (chunk INTEGER PRIMARY KEY, data BLOB NOT NULL);
+    CREATE TRIGGER entities_insert_snapshot AFTER INSERT ON entities BEGIN DELETE FROM snapshot; END;
+    CREATE TRIGGER entities_update_snapshot AFTER UPDATE ON entities BEGIN DELETE FROM snapshot; END;
+    CREATE TRIGGER entities_delete_snapshot AFTER DELETE ON entities BEGIN DELETE FROM snapshot; END;";
+
+/// Replace the snapshot with these summaries (sorted into list order here).
+pub fn write(conn: &Connection, summaries: &mut [Summary]) -> rusqlite::Result<()> {
+    summaries.sort_by_cached_key(list_order);
+    conn.execute("DELETE FROM snapshot", [])?;
+    let mut insert = conn.prepare("INSERT INTO snapshot (chunk, data) VALUES (?1, ?2)")?;
+    for (i, chunk) in summaries.chunks(CHUNK).enumerate() {
+        insert.execute(params![i as i64, encode(chunk)])?;
+    }
+    Ok(())
+}
+
+/// The summaries in list order, or None when there is no snapshot (an empty
+/// catalog has none either; reading the table then costs nothing).
+pub fn read(conn: &Connection) -> rusqlite::Result<Option<Vec<Summary>>> {
+    let mut stmt = conn.prepare("SELECT data FROM snapshot ORDER BY chunk")?;
+    let mut rows = stmt.query([])?;
+    let mut out: Vec<Summary> = Vec::new();
+    let mut any = false;
+    while let Some(row) = rows.next()? {
+        any = true;
+        let blob = row.get_ref(0)?.as_blob()?;
+        match decode(blob, &mut out) {
+            Some(()) => {}
+            // A damaged blob: fall back to the table, which is the truth.
+            None => return Ok(None),
+        }
+    }
+    Ok(any.then_some(out))
+}
+
+fn fields(s: &Summary) -> [&str; FIELDS] {
+    [
+        &s.key,
+        &s.kind,
+        &s.namespace,
+        &s.name,
+        &s.title,
+        &s.description,
+        &s.spec_type,
+        &s.lifecycle,
+        &s.owner,
+        &s.system,
+        "", // tags: written separately, joined
+        &s.email,
+        &s.display_name,
+        s.relations.encoded(),
+    ]
+}
+
+/// Layout: u32 count, then count × FIELDS u32 byte lengths, then the text of
+/// every field back to back (one UTF-8 check for the whole chunk on read).
+fn encode(chunk: &[Summary]) -> Vec<u8> {
+    let mut lengths: Vec<u8> = Vec::with_capacity(4 + chunk.len() * FIELDS * 4);
+    let mut text = String::new();
+    lengths.extend_from_slice(&(chunk.len() as u32).to_le_bytes());
+    for s in chunk {
+        let tags = s.tags.join(&TAG_SEP.to_string());
+        for (i, f) in fields(s).into_iter().enumerate() {
+            let f = if i == 10 { tags.as_str() } else { f };
+            lengths.extend_from_slice(&(f.len() as u32).to_le_bytes());
+            text.push_str(f);
+        }
+    }
+    lengths.extend_from_slice(text.as_bytes());
+    lengths
+}
+
+fn decode(blob: &[u8], out: &mut Vec<Summary>) -> Option<()> {
+    let count = u32::from_le_bytes(blob.get(..4)?.try_into().ok()?) as usize;
+    let table_end = 4 + count.checked_mul(FIELDS * 4)?;
+    let table = blob.get(4..table_end)?;
+    let text = std::str::from_utf8(blob.get(table_end..)?).ok()?;
+    out.reserve(count);
+    let mut pos = 0usize;
+    for entity in table.chunks_exact(FIELDS * 4) {
+        let mut f: [&str; FIELDS] = [""; FIELDS];
+        for (i, len) in entity.chunks_exact(4).enumerate() {
+            let len = u32::from_le_bytes(len.try_into().ok()?) as usize;
+            f[i] = text.get(pos..pos + len)?;
+            pos += len;
+        }
+        out.push(Summary {
+            key: f[0].to_owned(),
+            kind: f[1].to_owned(),
+            namespace: f[2].to_owned(),
+            name: f[3].to_owned(),
+            title: f[4].to_owned(),
+            description: f[5].to_owned(),
+            spec_type: f[6].to_owned(),
+            lifecycle: f[7].to_owned(),
+            owner: f[8].to_owned(),
+            system: f[9].to_owned(),
+            tags: if f[10].is_empty() { Vec::new() } else { f[10].split(TAG_SEP).map(str::to_owned).collect() },
+            email: f[11].to_owned(),
+            display_name: f[12].to_owned(),
+            relations: Relations::from_encoded(f[13].to_owned()),
+        });
+    }
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Relation;
+
+    #[test]
+    fn round_trip_and_damage() {
+        let s = Summary {
+            key: "component:default/a".into(),
+            kind: "Component".into(),
+            name: "a".into(),
+            description: "déjà vu ✓".into(),
+            tags: vec!["x".into(), "y".into()],
+            relations: vec![Relation { rel_type: "ownedBy".into(), target: "group:default/t".into() }].into(),
+            ..Default::default()
+        };
+        let empty_tags = Summary { key: "api:default/b".into(), name: "b".into(), ..Default::default() };
+        let blob = encode(&[s.clone(), empty_tags.clone()]);
+        let mut out = Vec::new();
+        decode(&blob, &mut out).unwrap();
+        assert_eq!(out, vec![s, empty_tags]);
+        assert!(decode(&blob[..blob.len() - 3], &mut Vec::new()).is_none());
+        assert!(decode(&blob[..2], &mut Vec::new()).is_none());
+    }
+}

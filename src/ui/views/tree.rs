@@ -1,0 +1,102 @@
+//! Trees: one row per visible node, indented, with kind, owner and
+//! lifecycle; the blast radius adds its summary and teams to notify.
+
+use crate::catalog::EntityRef;
+use crate::search::rank::ref_name;
+use crate::state::{State, TreePage};
+use crate::ui::theme::Theme;
+use crate::ui::widgets::text::truncate;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State, tree: &TreePage, theme: &Theme) {
+    let summary = summary_lines(state, tree, theme, area.height);
+    let [head, body] = Layout::vertical([Constraint::Length(summary.len() as u16), Constraint::Min(1)]).areas(area);
+    frame.render_widget(Paragraph::new(summary), head);
+    let height = body.height as usize;
+    let offset = tree.selected.saturating_sub(height.saturating_sub(1));
+    let width = area.width as usize;
+    let lines: Vec<Line> = tree
+        .rows
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(i, row)| {
+            let marker = if row.cycle {
+                "↻ "
+            } else if !row.has_children {
+                "  "
+            } else if row.expanded {
+                "▾ "
+            } else {
+                "▸ "
+            };
+            let name = EntityRef::parse_full(&row.key).map(|r| r.humanize(None)).unwrap_or_else(|_| row.key.clone());
+            let rel = if row.rel.is_empty() { String::new() } else { format!("{} ", row.rel) };
+            let detail = match state.catalog.get(&row.key) {
+                None => "  missing: not in the catalog".to_string(),
+                Some(s) => {
+                    let mut facts = vec![s.kind.clone()];
+                    if !s.owner.is_empty() {
+                        facts.push(ref_name(&s.owner).to_string());
+                    }
+                    if !s.lifecycle.is_empty() {
+                        facts.push(s.lifecycle.clone());
+                    }
+                    format!("  {}", facts.join(" · "))
+                }
+            };
+            let cycle = if row.cycle { "  (cycle: shown once, not followed)" } else { "" };
+            let selected = i == tree.selected;
+            let style = if selected {
+                theme.selection()
+            } else if row.missing {
+                theme.crit()
+            } else {
+                theme.text()
+            };
+            let indent = "  ".repeat(row.depth.min(30));
+            let left = format!("{indent}{marker}{rel}{name}");
+            let right = truncate(&format!("{detail}{cycle}"), width.saturating_sub(left.chars().count()));
+            Line::from(vec![
+                Span::styled(left, style),
+                Span::styled(right, if selected { style } else { theme.muted() }),
+            ])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), body);
+}
+
+fn summary_lines(state: &State, tree: &TreePage, theme: &Theme, height: u16) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::from(vec![
+        Span::styled(tree.mode.title().to_string(), theme.heading()),
+        Span::styled(format!(" of {}", state.catalog.label_of(&tree.root)), theme.title()),
+        Span::styled(format!("   {} rows shown", tree.rows.len()), theme.muted()),
+    ])];
+    if let Some(blast) = &tree.blast {
+        lines.push(Line::from(Span::styled(
+            format!("{} entities affected, {} teams to notify", blast.entities.len(), blast.teams.len()),
+            theme.warn(),
+        )));
+        // Leave most of the screen to the tree on small terminals.
+        let room = if height < 30 { 3 } else { 8 };
+        for (team, n) in blast.teams.iter().take(room) {
+            let email = state.catalog.get(team).map(|s| s.email.clone()).unwrap_or_default();
+            let email = if email.is_empty() { String::new() } else { format!(" <{email}>") };
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {}", ref_name(team)), theme.text()),
+                Span::styled(format!("{email}  {n} affected"), theme.muted()),
+            ]));
+        }
+        if blast.teams.len() > room {
+            lines.push(Line::styled(
+                format!("  … and {} more (callboard deps --reverse lists all)", blast.teams.len() - room),
+                theme.muted(),
+            ));
+        }
+    }
+    lines
+}

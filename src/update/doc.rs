@@ -1,0 +1,306 @@
+//! The doc screens: the runbook picker, Backstage search results, and the
+//! replies to doc effects. Page keys are in `doc_page`.
+
+use super::{doc_page, move_cursor, open_entity};
+use crate::docs::discover::direct_pick;
+use crate::docs::effects::{DocsEffect, DocsMsg, Origin};
+use crate::docs::screen::{text_width, DocPage, DocScreen, PageStatus, Picker, Results};
+use crate::docs::target::DocTarget;
+use crate::effect::Effect;
+use crate::keymap::{Command, Context};
+use crate::msg::Level;
+use crate::state::{page_viewport, Screen, State};
+
+/// The keymap context of a doc screen.
+pub fn context(screen: &DocScreen) -> Context {
+    match screen {
+        DocScreen::Page(page) if page.search.typing => Context::SearchInput,
+        DocScreen::Page(_) => Context::Doc,
+        DocScreen::Picker(_) | DocScreen::Results(_) => Context::DocList,
+    }
+}
+
+/// True when keys go to the `/` input of the page on top.
+pub fn typing(state: &State) -> bool {
+    matches!(state.screens.last(), Some(Screen::Doc(d)) if matches!(&**d, DocScreen::Page(p) if p.search.typing))
+}
+
+/// `b`: find the entity's runbooks; open the obvious one, else list them.
+pub fn open_runbooks(state: &mut State, entity: &str, direct: bool) -> Vec<Effect> {
+    let request = state.docs.request();
+    let title = format!("Runbooks of {}", state.catalog.label_of(entity));
+    state.screens.push(Screen::Doc(Box::new(DocScreen::Picker(Picker {
+        request,
+        entity: entity.to_string(),
+        title,
+        loading: true,
+        direct,
+        runbooks: Vec::new(),
+        note: None,
+        selected: 0,
+    }))));
+    let raw = state.details.get(entity).map(|d| d.raw.clone()).filter(|r| !r.is_null());
+    vec![Effect::Docs(DocsEffect::FindRunbooks {
+        request,
+        entity: entity.to_string(),
+        raw,
+        annotations: state.docs.annotations.clone(),
+    })]
+}
+
+/// `b` from the list, an entity page or a doc page.
+pub fn runbook_command(state: &mut State, context: Context) -> Vec<Effect> {
+    let entity = match (context, state.screens.last()) {
+        (Context::Entity, Some(Screen::Entity(page))) => Some(page.key.clone()),
+        (Context::Doc, Some(Screen::Doc(d))) => match &**d {
+            DocScreen::Page(p) => p.entity.clone(),
+            _ => None,
+        },
+        (Context::List, _) => state.selected_key().map(str::to_string),
+        _ => None,
+    };
+    match entity {
+        Some(key) => open_runbooks(state, &key, context != Context::Doc),
+        None => {
+            state.toast(Level::Info, "No entity here to find runbooks for");
+            Vec::new()
+        }
+    }
+}
+
+/// Show a doc page: on top of the stack, or in place of the top screen.
+pub fn open_page(
+    state: &mut State,
+    target: DocTarget,
+    title: String,
+    entity: Option<String>,
+    anchor: Option<String>,
+    replace_top: bool,
+) -> Vec<Effect> {
+    let request = state.docs.request();
+    let width = text_width(state.width, false);
+    let mut page = DocPage::new(request, target.clone(), title, entity, width);
+    page.anchor = anchor.clone();
+    if replace_top {
+        state.screens.pop();
+    }
+    state.screens.push(Screen::Doc(Box::new(DocScreen::Page(page))));
+    vec![Effect::Docs(DocsEffect::Load { request, target, anchor, width })]
+}
+
+/// `:search TEXT`: Backstage search (a folder source searches itself).
+pub fn server_search(state: &mut State, query: &str) -> Vec<Effect> {
+    let query = query.trim().to_string();
+    if query.is_empty() {
+        state.toast(Level::Info, "Type `search` followed by what to look for");
+        return Vec::new();
+    }
+    let generation = state.docs.request();
+    state.screens.push(Screen::Doc(Box::new(DocScreen::Results(Results {
+        generation,
+        query: query.clone(),
+        results: Vec::new(),
+        next_cursor: None,
+        total: None,
+        loading: true,
+        error: None,
+        selected: 0,
+    }))));
+    vec![Effect::Docs(DocsEffect::Search { generation, query, cursor: None, catalog: state.catalog.clone() })]
+}
+
+fn doc_screens(state: &mut State) -> impl Iterator<Item = &mut DocScreen> {
+    state.screens.iter_mut().filter_map(|s| match s {
+        Screen::Doc(d) => Some(&mut **d),
+        _ => None,
+    })
+}
+
+pub fn on_msg(state: &mut State, msg: DocsMsg) -> Vec<Effect> {
+    match msg {
+        DocsMsg::RunbooksFound { request, entity, runbooks, note } => {
+            let top = matches!(state.screens.last(), Some(Screen::Doc(d)) if matches!(&**d, DocScreen::Picker(p) if p.request == request));
+            let Some(picker) = doc_screens(state).find_map(|d| match d {
+                DocScreen::Picker(p) if p.request == request => Some(p),
+                _ => None,
+            }) else {
+                return Vec::new();
+            };
+            picker.loading = false;
+            picker.runbooks = runbooks;
+            picker.note = note.clone();
+            let direct = picker.direct.then(|| direct_pick(&picker.runbooks)).flatten();
+            let empty = picker.runbooks.is_empty();
+            let chosen = direct.map(|i| picker.runbooks[i].clone());
+            if empty && top {
+                state.screens.pop();
+                let label = state.catalog.label_of(&entity);
+                let why = note.map(|n| format!(" ({n})")).unwrap_or_default();
+                state.toast(Level::Warn, format!("No runbook or docs found for {label}{why}"));
+                return Vec::new();
+            }
+            match chosen {
+                Some(runbook) if top => open_page(state, runbook.target, runbook.title, Some(entity), None, true),
+                _ => Vec::new(),
+            }
+        }
+        DocsMsg::Loaded { request, result } => {
+            let mut toast = None;
+            let mut relayout = None;
+            let rows = crate::docs::screen::text_rows(state.height);
+            let width = state.width;
+            if let Some(page) = doc_page::page_by_request(state, request) {
+                match result {
+                    Ok(loaded) => {
+                        if let Origin::Cached { fetched_at, reason } = &loaded.origin {
+                            toast = Some((*fetched_at, reason.clone()));
+                        }
+                        if !loaded.doc.title.is_empty() {
+                            page.title = loaded.doc.title.clone();
+                        }
+                        page.target = loaded.target;
+                        page.doc = Some(loaded.doc);
+                        page.page = Some(loaded.page);
+                        page.origin = Some(loaded.origin);
+                        page.status = PageStatus::Ready;
+                        page.focus = None;
+                        if let Some(anchor) = page.anchor.take().or(loaded.anchor) {
+                            doc_page::jump_to_anchor(page, &anchor, rows);
+                        }
+                        doc_page::refresh_matches(page);
+                        let wanted = text_width(width, page.toc_visible && width >= crate::docs::screen::TOC_SIDE_MIN);
+                        if page.page.as_ref().is_some_and(|p| p.width != wanted) {
+                            relayout = doc_page::relayout(page, wanted);
+                        }
+                    }
+                    Err(e) => page.status = PageStatus::Failed(e),
+                }
+            }
+            if let Some((fetched_at, reason)) = toast {
+                let age = crate::ui::age(state.now, fetched_at);
+                state.toast(Level::Warn, format!("Offline copy, cached {age} ago: {reason}"));
+            }
+            relayout.into_iter().collect()
+        }
+        DocsMsg::LaidOut { request, page: laid } => {
+            if let Some(page) = doc_page::page_by_request(state, request) {
+                let old_len = page.page.as_ref().map_or(1, |p| p.lines.len().max(1));
+                page.scroll = page.scroll * laid.lines.len() / old_len;
+                page.width = laid.width;
+                page.page = Some(laid);
+                doc_page::refresh_matches(page);
+            }
+            Vec::new()
+        }
+        DocsMsg::SearchDone { generation, more, result } => {
+            for screen in doc_screens(state) {
+                if let DocScreen::Results(r) = screen {
+                    if r.generation != generation {
+                        continue;
+                    }
+                    r.loading = false;
+                    match result {
+                        Ok(page) => {
+                            if !more {
+                                r.results.clear();
+                            }
+                            r.results.extend(page.results);
+                            r.next_cursor = page.next_cursor;
+                            r.total = page.total.or(r.total);
+                            r.error = None;
+                        }
+                        Err(e) => r.error = Some(e),
+                    }
+                    break;
+                }
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// Keys of the picker and the results list; page keys go to `doc_page`.
+pub fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
+    let rows = page_viewport(state.height).saturating_sub(2);
+    if matches!(state.screens.last(), Some(Screen::Doc(d)) if matches!(&**d, DocScreen::Page(_))) {
+        return doc_page::on_command(state, command);
+    }
+    let Some(Screen::Doc(screen)) = state.screens.last_mut() else {
+        return Vec::new();
+    };
+    match &mut **screen {
+        DocScreen::Page(_) => Vec::new(),
+        DocScreen::Picker(picker) => {
+            if move_cursor(&mut picker.selected, picker.runbooks.len(), command, rows) {
+                return Vec::new();
+            }
+            let chosen = picker.runbooks.get(picker.selected).cloned();
+            let entity = picker.entity.clone();
+            match (command, chosen) {
+                (Command::Back, _) => {
+                    state.screens.pop();
+                    Vec::new()
+                }
+                (Command::Open, Some(r)) => open_page(state, r.target, r.title, Some(entity), None, false),
+                (Command::OpenBrowser, Some(r)) => {
+                    let url = r.target.browser_url(state.docs.server.as_deref());
+                    doc_page::browse(state, url)
+                }
+                (Command::Copy, Some(r)) => {
+                    let url = r.target.browser_url(state.docs.server.as_deref());
+                    doc_page::copy(state, url, "address")
+                }
+                _ => Vec::new(),
+            }
+        }
+        DocScreen::Results(results) => {
+            let len = results.results.len() + usize::from(results.next_cursor.is_some());
+            if move_cursor(&mut results.selected, len, command, rows / 2) {
+                return Vec::new();
+            }
+            let selected = results.results.get(results.selected).cloned();
+            match (command, selected) {
+                (Command::Back, _) => {
+                    state.screens.pop();
+                    Vec::new()
+                }
+                (Command::Open, None) => match results.next_cursor.clone() {
+                    Some(cursor) if !results.loading => {
+                        results.loading = true;
+                        let (generation, query) = (results.generation, results.query.clone());
+                        vec![Effect::Docs(DocsEffect::Search {
+                            generation,
+                            query,
+                            cursor: Some(cursor),
+                            catalog: state.catalog.clone(),
+                        })]
+                    }
+                    _ => Vec::new(),
+                },
+                (Command::Open, Some(r)) => match (r.doc, r.entity) {
+                    (Some(doc), entity) => open_page(state, doc, r.title, entity, None, false),
+                    (None, Some(entity)) if state.catalog.get(&entity).is_some() => {
+                        let key = state.catalog.get(&entity).map(|s| s.key.clone()).unwrap_or(entity);
+                        open_entity(state, &key)
+                    }
+                    _ => {
+                        state.toast(Level::Warn, format!("{} is not in the local catalog; sync first", r.title));
+                        Vec::new()
+                    }
+                },
+                (Command::OpenBrowser | Command::Copy, Some(r)) => {
+                    let url = match &r.doc {
+                        Some(doc) => doc.browser_url(state.docs.server.as_deref()),
+                        None => format!("{}{}", state.docs.server.clone().unwrap_or_default(), r.location),
+                    };
+                    if command == Command::Copy {
+                        doc_page::copy(state, url, "address")
+                    } else {
+                        doc_page::browse(state, url)
+                    }
+                }
+                _ => Vec::new(),
+            }
+        }
+    }
+}

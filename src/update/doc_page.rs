@@ -1,0 +1,379 @@
+//! Keys on a doc page: scrolling, the TOC, `/` search with n/N, selecting
+//! links and code blocks, following links, copying, the browser.
+
+use super::doc::open_page;
+use crate::docs::effects::DocsEffect;
+use crate::docs::find::{find_all, first_from};
+use crate::docs::screen::{text_rows, text_width, DocPage, DocScreen, Focus, PageStatus, TOC_SIDE_MIN};
+use crate::docs::target::{resolve, LinkAction};
+use crate::effect::Effect;
+use crate::keymap::{Command, Context};
+use crate::msg::Level;
+use crate::state::{Screen, State};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// The page a reply is for, wherever it is on the stack.
+pub fn page_by_request(state: &mut State, request: u64) -> Option<&mut DocPage> {
+    state.screens.iter_mut().find_map(|s| match s {
+        Screen::Doc(d) => match &mut **d {
+            DocScreen::Page(p) if p.request == request => Some(p),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+fn top_page(state: &mut State) -> Option<&mut DocPage> {
+    match state.screens.last_mut() {
+        Some(Screen::Doc(d)) => match &mut **d {
+            DocScreen::Page(p) => Some(p),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn max_scroll(page: &DocPage, rows: usize) -> usize {
+    page.page.as_ref().map_or(0, |p| p.lines.len().saturating_sub(rows))
+}
+
+/// Put `line` a third of the way down the view (context above it matters).
+fn show_line(page: &mut DocPage, line: usize, rows: usize) {
+    if line < page.scroll || line >= page.scroll + rows {
+        page.scroll = line.saturating_sub(rows / 3).min(max_scroll(page, rows));
+    }
+}
+
+pub fn jump_to_anchor(page: &mut DocPage, anchor: &str, rows: usize) {
+    let (Some(doc), Some(laid)) = (&page.doc, &page.page) else { return };
+    let wanted = anchor.to_lowercase();
+    if let Some(i) = doc.headings.iter().position(|h| h.anchor.to_lowercase() == wanted) {
+        let line = laid.heading_line(doc, i);
+        page.scroll = line.min(laid.lines.len().saturating_sub(rows));
+    }
+}
+
+/// Recompute `/` matches after the page or its layout changed.
+pub fn refresh_matches(page: &mut DocPage) {
+    page.search.matches = match (&page.page, page.search.query.is_empty()) {
+        (Some(laid), false) => find_all(laid, &page.search.query),
+        _ => Vec::new(),
+    };
+    page.search.current = page.search.current.min(page.search.matches.len().saturating_sub(1));
+}
+
+/// Ask for the page at a new width.
+pub fn relayout(page: &mut DocPage, width: u16) -> Option<Effect> {
+    page.width = width;
+    let doc = page.doc.clone()?;
+    Some(Effect::Docs(DocsEffect::Layout { request: page.request, doc, width }))
+}
+
+/// After a resize, pages laid out for another width are laid out again.
+pub fn on_resize(state: &mut State) -> Vec<Effect> {
+    let width = state.width;
+    let mut effects = Vec::new();
+    for screen in state.screens.iter_mut() {
+        if let Screen::Doc(d) = screen {
+            if let DocScreen::Page(page) = &mut **d {
+                let wanted = text_width(width, page.toc_visible && width >= TOC_SIDE_MIN);
+                if page.width != wanted {
+                    effects.extend(relayout(page, wanted));
+                }
+            }
+        }
+    }
+    effects
+}
+
+/// Copy with OSC 52 and say so.
+pub fn copy(state: &mut State, text: String, what: &str) -> Vec<Effect> {
+    if text.len() > crate::docs::clipboard::MAX_COPY {
+        state.toast(Level::Warn, format!("The {what} is too large to copy through the terminal"));
+        return Vec::new();
+    }
+    let lines = text.lines().count().max(1);
+    let size = if lines > 1 { format!(" ({lines} lines)") } else { String::new() };
+    state.toast(Level::Info, format!("Copied the {what}{size} to the clipboard (OSC 52)"));
+    vec![Effect::Docs(DocsEffect::Copy { text })]
+}
+
+/// Open a URL in the browser, or over SSH show it and copy it.
+pub fn browse(state: &mut State, url: String) -> Vec<Effect> {
+    if state.docs.remote {
+        state.toast(Level::Info, format!("No browser here; copied {url}"));
+        return vec![Effect::Docs(DocsEffect::Copy { text: url })];
+    }
+    state.toast(Level::Info, format!("Opening {url}"));
+    vec![Effect::Docs(DocsEffect::OpenBrowser { url })]
+}
+
+/// Links and code blocks in page order, for tab / shift-tab.
+fn focusable(page: &DocPage) -> Vec<(usize, Focus)> {
+    let Some(laid) = &page.page else { return Vec::new() };
+    let mut items: Vec<(usize, Focus)> = laid
+        .link_lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| **l != usize::MAX)
+        .map(|(i, l)| (*l, Focus::Link(i)))
+        .chain(laid.code_lines.iter().enumerate().map(|(i, (start, _))| (*start, Focus::Code(i))))
+        .collect();
+    items.sort_by_key(|(line, f)| (*line, matches!(f, Focus::Link(_))));
+    items
+}
+
+fn move_focus(page: &mut DocPage, forward: bool, rows: usize) {
+    let items = focusable(page);
+    if items.is_empty() {
+        return;
+    }
+    let current = page.focus.and_then(|f| items.iter().position(|(_, i)| *i == f));
+    let next = match (current, forward) {
+        (Some(i), true) => (i + 1) % items.len(),
+        (Some(i), false) => (i + items.len() - 1) % items.len(),
+        (None, true) => items.iter().position(|(l, _)| *l >= page.scroll).unwrap_or(0),
+        (None, false) => items.iter().rposition(|(l, _)| *l < page.scroll + rows).unwrap_or(items.len() - 1),
+    };
+    page.focus = Some(items[next].1);
+    show_line(page, items[next].0, rows);
+}
+
+pub fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
+    let rows = text_rows(state.height);
+    let width = state.width;
+    let server = state.docs.server.clone();
+    let Some(page) = top_page(state) else { return Vec::new() };
+    if page.toc_focus {
+        let headings = page.doc.as_ref().map_or(0, |d| d.headings.len());
+        if super::move_cursor(&mut page.toc_selected, headings, command, rows) {
+            return Vec::new();
+        }
+        match command {
+            Command::Open => {
+                if let (Some(doc), Some(laid)) = (&page.doc, &page.page) {
+                    let line = laid.heading_line(doc, page.toc_selected);
+                    page.scroll = line.min(max_scroll(page, rows));
+                }
+                page.toc_focus = false;
+                if width < TOC_SIDE_MIN {
+                    page.toc_visible = false;
+                }
+                return Vec::new();
+            }
+            Command::Back | Command::Toc => {
+                page.toc_focus = false;
+                page.toc_visible = false;
+                return relayout_for(page, width);
+            }
+            _ => {}
+        }
+    }
+    let before = page.scroll;
+    let scroll_len = max_scroll(page, rows) + 1;
+    if super::move_cursor(&mut page.scroll, scroll_len, command, rows) {
+        if page.scroll != before {
+            // Scrolling away drops a selection that is no longer on screen.
+            page.focus =
+                page.focus.filter(|f| focus_line(page, *f).is_some_and(|l| l >= page.scroll && l < page.scroll + rows));
+        }
+        return Vec::new();
+    }
+    match command {
+        Command::Back => {
+            if !page.search.query.is_empty() {
+                page.search = Default::default();
+            } else if page.focus.is_some() {
+                page.focus = None;
+            } else {
+                state.screens.pop();
+            }
+            Vec::new()
+        }
+        Command::Search => {
+            page.search.typing = true;
+            page.search.input.clear();
+            Vec::new()
+        }
+        Command::NextMatch | Command::PrevMatch => {
+            let n = page.search.matches.len();
+            if n == 0 {
+                let text = if page.search.query.is_empty() { "Press / to search the page" } else { "No match" };
+                state.toast(Level::Info, text);
+                return Vec::new();
+            }
+            page.search.current = if command == Command::NextMatch {
+                (page.search.current + 1) % n
+            } else {
+                (page.search.current + n - 1) % n
+            };
+            let line = page.search.matches[page.search.current].line;
+            show_line(page, line, rows);
+            Vec::new()
+        }
+        Command::Toc => {
+            if page.doc.as_ref().is_none_or(|d| d.headings.is_empty()) {
+                state.toast(Level::Info, "This page has no headings");
+                return Vec::new();
+            }
+            page.toc_selected = page.current_heading();
+            page.toc_focus = true;
+            page.toc_visible = true;
+            relayout_for(page, width)
+        }
+        Command::NextLink | Command::PrevLink => {
+            move_focus(page, command == Command::NextLink, rows);
+            Vec::new()
+        }
+        Command::NextSection | Command::PrevSection => {
+            let (Some(doc), Some(laid)) = (&page.doc, &page.page) else { return Vec::new() };
+            let lines: Vec<usize> = (0..doc.headings.len()).map(|i| laid.heading_line(doc, i)).collect();
+            let target = if command == Command::NextSection {
+                lines.iter().find(|l| **l > page.scroll).copied()
+            } else {
+                lines.iter().rev().find(|l| **l < page.scroll).copied()
+            };
+            if let Some(line) = target {
+                page.scroll = line.min(max_scroll(page, rows));
+            }
+            Vec::new()
+        }
+        Command::Open => follow(state, rows),
+        Command::Copy => {
+            let visible = page.scroll..page.scroll + rows;
+            let focus = page.focus.or_else(|| {
+                let laid = page.page.as_ref()?;
+                laid.code_lines
+                    .iter()
+                    .position(|(s, e)| visible.contains(s) || (*s < visible.start && *e > visible.start))
+                    .map(Focus::Code)
+            });
+            match focus {
+                Some(Focus::Code(i)) => {
+                    let text = page
+                        .doc
+                        .as_ref()
+                        .and_then(|d| d.code_blocks.get(i))
+                        .map(|c| c.text.clone())
+                        .unwrap_or_default();
+                    copy(state, text, "code block")
+                }
+                Some(Focus::Link(i)) => {
+                    let url = link_url(page, i, server.as_deref());
+                    copy(state, url, "link")
+                }
+                None => {
+                    state.toast(Level::Info, "Select a code block or link with tab, then copy");
+                    Vec::new()
+                }
+            }
+        }
+        Command::OpenBrowser => {
+            let url = match page.focus {
+                Some(Focus::Link(i)) => link_url(page, i, server.as_deref()),
+                _ => page.target.browser_url(server.as_deref()),
+            };
+            browse(state, url)
+        }
+        Command::Reload => {
+            let (target, title, entity) = (page.target.clone(), page.title.clone(), page.entity.clone());
+            open_page(state, target, title, entity, None, true)
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn relayout_for(page: &mut DocPage, width: u16) -> Vec<Effect> {
+    let wanted = text_width(width, page.toc_visible && width >= TOC_SIDE_MIN);
+    if page.width == wanted {
+        return Vec::new();
+    }
+    relayout(page, wanted).into_iter().collect()
+}
+
+fn focus_line(page: &DocPage, focus: Focus) -> Option<usize> {
+    let laid = page.page.as_ref()?;
+    match focus {
+        Focus::Link(i) => laid.link_lines.get(i).copied(),
+        Focus::Code(i) => laid.code_lines.get(i).map(|(s, _)| *s),
+    }
+}
+
+/// The absolute address of link `i`, for copying or a browser.
+fn link_url(page: &DocPage, i: usize, server: Option<&str>) -> String {
+    let href = page.doc.as_ref().and_then(|d| d.links.get(i)).map(|l| l.href.clone()).unwrap_or_default();
+    match resolve(&page.target, &href) {
+        LinkAction::Anchor(anchor) => format!("{}#{anchor}", page.target.browser_url(server)),
+        LinkAction::Open(target, anchor) => {
+            let anchor = anchor.map(|a| format!("#{a}")).unwrap_or_default();
+            format!("{}{anchor}", target.browser_url(server))
+        }
+        LinkAction::External(url) => url,
+        LinkAction::Refused(_) => href,
+    }
+}
+
+/// Enter on the selected link: anchors scroll, doc pages open here, web
+/// pages go to the browser.
+fn follow(state: &mut State, rows: usize) -> Vec<Effect> {
+    let Some(page) = top_page(state) else { return Vec::new() };
+    if page.status != PageStatus::Ready {
+        return Vec::new();
+    }
+    let Some(Focus::Link(i)) = page.focus else {
+        state.toast(Level::Info, "Select a link with tab first");
+        return Vec::new();
+    };
+    let Some(link) = page.doc.as_ref().and_then(|d| d.links.get(i)).cloned() else { return Vec::new() };
+    match resolve(&page.target, &link.href) {
+        LinkAction::Anchor(anchor) => {
+            jump_to_anchor(page, &anchor, rows);
+            Vec::new()
+        }
+        LinkAction::Open(target, anchor) => {
+            let entity = page.entity.clone();
+            let title = if link.text.is_empty() { target.label() } else { link.text.clone() };
+            open_page(state, target, title, entity, anchor, false)
+        }
+        LinkAction::External(url) => browse(state, url),
+        LinkAction::Refused(reason) => {
+            state.toast(Level::Warn, format!("Not followed: {reason}"));
+            Vec::new()
+        }
+    }
+}
+
+/// Typing after `/`: incremental, jumping to the first match below the view.
+pub fn on_search_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let command = state.keymap.lookup(Context::SearchInput, &key);
+    let rows = text_rows(state.height);
+    let Some(page) = top_page(state) else { return Vec::new() };
+    match (command, key.code) {
+        (Some(Command::AcceptSearch), _) => {
+            page.search.typing = false;
+            if page.search.matches.is_empty() && !page.search.query.is_empty() {
+                let q = page.search.query.clone();
+                state.toast(Level::Info, format!("`{q}` is not on this page"));
+            }
+            return Vec::new();
+        }
+        (Some(Command::ClearSearch), _) => {
+            page.search = Default::default();
+            return Vec::new();
+        }
+        (_, KeyCode::Backspace) => {
+            if page.search.input.pop().is_none() {
+                page.search.typing = false;
+            }
+        }
+        (_, KeyCode::Char(c)) if !key.modifiers.contains(KeyModifiers::CONTROL) => page.search.input.push(c),
+        _ => return Vec::new(),
+    }
+    page.search.query = page.search.input.clone();
+    refresh_matches(page);
+    page.search.current = first_from(&page.search.matches, page.scroll);
+    if let Some(m) = page.search.matches.get(page.search.current).copied() {
+        show_line(page, m.line, rows);
+    }
+    Vec::new()
+}
