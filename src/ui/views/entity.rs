@@ -44,6 +44,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, page: &EntityPage, t
         facts.push(Span::raw(format!(" · {}", entity.email)));
     }
     header.push(Line::from(facts));
+    header.push(owner_panel(state, &page.key, theme));
     if !entity.tags.is_empty() {
         header.push(Line::from(Span::styled(
             entity.tags.iter().map(|t| format!("#{t}")).collect::<Vec<_>>().join(" "),
@@ -182,4 +183,39 @@ fn relation_lines(
         }
     }
     lines
+}
+
+/// One line on the page: the owner to call and the fastest ways to reach them
+/// (`o` opens the full card).
+fn owner_panel(state: &State, key: &str, theme: &Theme) -> Line<'static> {
+    let raw_of = |k: &str| state.details.get(k).map(|d| d.raw.clone());
+    let card = crate::catalog::owners::owner_card(&state.catalog, key, &raw_of);
+    let Some(owner) = &card.owner else {
+        return Line::styled("Owner: none found (o for details)", theme.crit());
+    };
+    let mut spans = vec![Span::styled("Owner: ", theme.muted()), Span::styled(owner.name.clone(), theme.heading())];
+    if card.resolution.inherited_from.is_some() {
+        spans.push(Span::styled(" (inherited)", theme.warn()));
+    }
+    let mut reach: Vec<String> = Vec::new();
+    if !owner.email.is_empty() {
+        reach.push(owner.email.clone());
+    }
+    for c in card.contacts.iter().chain(card.entity_contacts.iter()) {
+        let text = match c.kind.as_str() {
+            "chat" if !c.label.is_empty() => c.label.clone(),
+            "pagerduty" => format!("PagerDuty {}", c.value),
+            "oncall" => "on-call schedule".to_string(),
+            "email" => continue,
+            _ => continue,
+        };
+        if !reach.contains(&text) {
+            reach.push(text);
+        }
+    }
+    if !reach.is_empty() {
+        spans.push(Span::styled(format!(" · {}", reach.join(" · ")), theme.text()));
+    }
+    spans.push(Span::styled("  (o: card)", theme.muted()));
+    Line::from(spans)
 }

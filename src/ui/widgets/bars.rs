@@ -66,7 +66,11 @@ pub fn status_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             spans.push(Span::styled(progress, theme.warn()));
         }
         SyncStatus::Offline { .. } => {
-            let cache_age = state.info.synced_at.map_or("unknown age".into(), |t| format!("{} old", age(state.now, t)));
+            let cache_age = match state.info.synced_at {
+                None => "of unknown age".to_string(),
+                Some(t) if state.now - t < 60 => "under a minute old".to_string(),
+                Some(t) => format!("{} old", age(state.now, t)),
+            };
             spans.push(Span::styled(format!("· offline · cache {cache_age} "), theme.crit()));
         }
         SyncStatus::Idle => {
@@ -74,6 +78,9 @@ pub fn status_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                 spans.push(Span::styled(format!("· synced {} ", ago(state.now, t)), theme.muted()));
             }
         }
+    }
+    if state.list.mine {
+        spans.push(Span::styled("· mine ", theme.key()));
     }
     if state.list.searching {
         spans.push(Span::styled("· searching… ", theme.muted()));
