@@ -44,7 +44,7 @@ pub enum BackstageError {
     #[error("429 from {url}: rate limited; the server asked to wait {}s, more than callboard waits (try again later)", .wait.as_secs())]
     RateLimited { url: String, wait: Duration },
 
-    #[error("cannot connect to {url}: {detail}; is the server up and the url right? (working from the cache)")]
+    #[error("cannot connect to {url}: {detail}; check that the server is up and the url is right")]
     Connect { url: String, detail: String },
 
     #[error("no answer from {url} within {secs}s; the server may be overloaded (raise request_timeout in the config if it is just slow)")]
@@ -81,7 +81,12 @@ pub(crate) fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
     while let Some(next) = current.source() {
         current = next;
     }
-    current.to_string()
+    let text = current.to_string();
+    // "Connection refused (os error 111)": the number helps nobody.
+    match text.rfind(" (os error ") {
+        Some(at) if text.ends_with(')') => text[..at].to_string(),
+        _ => text,
+    }
 }
 
 /// The `message` of a Backstage error body (`{"error":{"message":...}}`),
