@@ -119,6 +119,10 @@ pub enum Overlay {
     Help {
         scroll: usize,
     },
+    /// Problems met reading the source (broken documents, bad refs).
+    Problems {
+        scroll: usize,
+    },
     Palette {
         input: TextArea<'static>,
         selected: usize,

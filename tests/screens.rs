@@ -259,3 +259,14 @@ fn tree_toggle_expand_all_and_open() {
     app.keys("j enter");
     assert!(matches!(app.state.screens.last(), Some(callboard::state::Screen::Entity(_))));
 }
+
+#[test]
+fn problems_overlay_names_file_and_line() {
+    let s = both_sizes("problems", hostile, |app| {
+        app.keys(":");
+        app.type_text("problems");
+        app.keys("enter");
+    });
+    assert!(s[1].contains("catalog-info.yaml:") && s[1].contains("invalid YAML"), "{}", s[1]);
+    assert!(s[1].contains("bad name with spaces"), "{}", s[1]);
+}

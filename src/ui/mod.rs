@@ -27,6 +27,7 @@ pub fn render(frame: &mut Frame, state: &State) {
     match &state.overlay {
         None => {}
         Some(Overlay::Help { scroll }) => views::help::render(frame, state, *scroll, &theme),
+        Some(Overlay::Problems { scroll }) => views::help::render_problems(frame, state, *scroll, &theme),
         Some(Overlay::Palette { input, selected }) => views::palette::render(frame, input, *selected, &theme),
         Some(Overlay::Facets { field, selected }) => views::facets::render(frame, state, *field, *selected, &theme),
     }

@@ -10,6 +10,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 /// Commands the palette offers beyond the keymap's: (name, description).
 pub const PALETTE_EXTRAS: &[(&str, &str)] = &[
     ("sync", "Sync now"),
+    ("problems", "Show problems met reading the catalog (broken documents, bad refs)"),
     ("quit", "Quit callboard"),
     ("open REF", "Open an entity by ref, e.g. open component:payments-api"),
     ("filter QUERY", "Replace the list query, e.g. filter kind:api owner:team-a"),
@@ -52,11 +53,12 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     };
     match overlay {
-        Overlay::Help { scroll } => {
+        Overlay::Help { scroll } | Overlay::Problems { scroll } => {
             let global = state.keymap.lookup(Context::List, &key);
+            let lines = BINDINGS.len().max(state.info.problems.len()) + 12;
             if let Some(cmd) = command.or(global) {
                 let mut s = *scroll;
-                if move_cursor(&mut s, BINDINGS.len() + 12, cmd, page) {
+                if move_cursor(&mut s, lines, cmd, page) {
                     *scroll = s;
                     return Vec::new();
                 }
@@ -171,6 +173,10 @@ fn run_palette(state: &mut State, typed: &str, chosen: Option<&str>) -> Vec<Effe
     };
     match name.as_str() {
         "sync" => vec![Effect::Sync { full: false }],
+        "problems" => {
+            state.overlay = Some(Overlay::Problems { scroll: 0 });
+            Vec::new()
+        }
         "quit" => {
             state.quit = true;
             vec![Effect::Quit]

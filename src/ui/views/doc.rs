@@ -238,7 +238,10 @@ fn footer_line(state: &State, page: &DocPage, theme: &Theme) -> Line<'static> {
         None => {
             let truncated = doc.is_some_and(|d| d.truncated);
             let counts = doc.map_or(String::new(), |d| {
-                format!("{} headings · {} links · {} code blocks", d.headings.len(), d.links.len(), d.code_blocks.len())
+                let n = |count: usize, what: &str| format!("{count} {what}{}", if count == 1 { "" } else { "s" });
+                let (h, l, c) =
+                    (n(d.headings.len(), "heading"), n(d.links.len(), "link"), n(d.code_blocks.len(), "code block"));
+                format!("{h} · {l} · {c}")
             });
             let mut spans = vec![Span::styled(counts, theme.muted())];
             if truncated {

@@ -49,3 +49,21 @@ pub fn render(frame: &mut Frame, state: &State, scroll: usize, theme: &Theme) {
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll as u16, 0)), area);
 }
+
+/// `:problems`: what could not be read, with file and line, so it can be fixed.
+pub fn render_problems(frame: &mut Frame, state: &State, scroll: usize, theme: &Theme) {
+    let area = centered(frame.area(), 140, 40);
+    let lines: Vec<Line> = if state.info.problems.is_empty() {
+        vec![Line::styled("No problems: every document was read.", theme.ok())]
+    } else {
+        state.info.problems.iter().map(|p| Line::raw(crate::sanitize::clean_line(p))).collect()
+    };
+    let title = format!(" {} problems reading {} (esc closes) ", state.info.problems.len(), state.source_label);
+    let block =
+        Block::default().borders(Borders::ALL).border_style(theme.border()).title(Span::styled(title, theme.title()));
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines).block(block).wrap(ratatui::widgets::Wrap { trim: false }).scroll((scroll as u16, 0)),
+        area,
+    );
+}

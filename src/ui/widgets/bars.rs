@@ -86,7 +86,7 @@ pub fn status_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         spans.push(Span::styled("· searching… ", theme.muted()));
     }
     if !state.info.problems.is_empty() {
-        spans.push(Span::styled(format!("· {} input problems (see log) ", state.info.problems.len()), theme.warn()));
+        spans.push(Span::styled(format!("· {} problems (:problems) ", state.info.problems.len()), theme.warn()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.bar()), area);
 }
