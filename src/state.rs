@@ -26,6 +26,8 @@ pub struct ListState {
     pub anchor: Option<String>,
     /// Only entities owned by me or my groups.
     pub mine: bool,
+    /// A command on the selection typed while a search was running.
+    pub pending: Option<crate::keymap::Command>,
 }
 
 impl Default for ListState {
@@ -43,6 +45,7 @@ impl Default for ListState {
             searching: false,
             anchor: None,
             mine: false,
+            pending: None,
         }
     }
 }

@@ -137,3 +137,15 @@ fn usable_at_80x24() {
 fn unicode_width(line: &str) -> usize {
     line.chars().count()
 }
+
+#[test]
+fn keys_typed_ahead_of_the_search_act_on_its_results() {
+    let cache = tempfile::tempdir().unwrap();
+    let Some(tmux) = Tmux::start("ahead", 100, 30, cache.path()) else { return };
+    tmux.wait_for("120 entities");
+    // All in one burst: the owner card must be for the searched entity.
+    tmux.send(&["/", "m", "e", "r", "c", "h", "a", "n", "t", "-", "r", "e", "p", "o", "r", "t", "s", "Enter", "o"]);
+    let card = tmux.wait_for("Owner of merchant-reports");
+    assert!(card.contains("inherited from system:default/merchant-experience"), "{card}");
+    tmux.send(&["C-c"]);
+}

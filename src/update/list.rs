@@ -9,6 +9,16 @@ use crossterm::event::KeyEvent;
 use std::sync::Arc;
 
 pub fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
+    // A command on "the selected entity" typed before the results of the
+    // query arrived must act on those results, not on the old list.
+    let acts_on_selection = matches!(
+        command,
+        Command::Open | Command::OwnerCard | Command::Dependencies | Command::BlastRadius | Command::Runbook
+    );
+    if acts_on_selection && state.list.searching {
+        state.list.pending = Some(command);
+        return Vec::new();
+    }
     let page = list_viewport(state.height);
     let len = state.list.hits.len();
     if move_cursor(&mut state.list.selected, len, command, page) {
@@ -107,9 +117,9 @@ pub fn start_search(state: &mut State) -> Vec<Effect> {
     }]
 }
 
-pub fn search_done(state: &mut State, generation: u64, hits: Arc<Vec<Hit>>) {
+pub fn search_done(state: &mut State, generation: u64, hits: Arc<Vec<Hit>>) -> Vec<Effect> {
     if generation != state.list.generation {
-        return; // a newer search is on its way
+        return Vec::new(); // a newer search is on its way
     }
     let query_changed = state.list.applied_query != state.list.query_text();
     state.list.searching = false;
@@ -128,6 +138,10 @@ pub fn search_done(state: &mut State, generation: u64, hits: Arc<Vec<Hit>>) {
         None => state.list.selected = state.list.selected.min(state.list.hits.len().saturating_sub(1)),
     }
     keep_selection_visible(state);
+    match state.list.pending.take() {
+        Some(command) if state.screens.is_empty() => on_command(state, command),
+        _ => Vec::new(),
+    }
 }
 
 /// Scroll so the cursor is on screen, moving as little as possible.

@@ -50,10 +50,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             effects.extend(entity::reload_open_pages(state));
             effects
         }
-        Msg::SearchDone { generation, hits } => {
-            list::search_done(state, generation, hits);
-            Vec::new()
-        }
+        Msg::SearchDone { generation, hits } => list::search_done(state, generation, hits),
         Msg::EntityLoaded { key, raw } => {
             if let Some(raw) = raw {
                 state.details.insert(key, detail_from_raw(&raw));
