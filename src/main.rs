@@ -1,4 +1,4 @@
-use callboard::cli::{run_subcommand, Cli};
+use callboard::cli::{run_with_config, Cli};
 use callboard::{app, config::Config, keymap::Keymap, source::Source};
 use clap::Parser;
 
@@ -21,7 +21,7 @@ fn run(cli: Cli) -> Result<(), callboard::cli::Exit> {
     let config = Config::load(cli.global.config.as_deref()).map_err(anyhow::Error::from)?;
     let source = Source::select(&cli.global.choice(), &config)?;
     match cli.command {
-        Some(command) => run_subcommand(command, &source),
+        Some(command) => run_with_config(command, &source, &config),
         None => {
             let keymap = Keymap::new(&config.keys).map_err(|e| anyhow::anyhow!("config: {e}"))?;
             let monochrome = std::env::var_os("NO_COLOR").is_some() || config.theme.as_deref() == Some("mono");

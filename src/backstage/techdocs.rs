@@ -43,11 +43,20 @@ impl Client {
     }
 
     /// One page of search results for the catalog and TechDocs, with our
-    /// highlight tags (the server's own are random per start).
+    /// highlight tags. A server without the TechDocs collator rejects that
+    /// type (400), so it is asked again for the catalog alone.
     pub async fn search(&self, term: &str, cursor: Option<&str>) -> Result<Value, BackstageError> {
+        match self.search_types(term, cursor, &TYPES).await {
+            Err(BackstageError::Status { status: 400, .. }) => self.search_types(term, cursor, &TYPES[..1]).await,
+            other => other,
+        }
+    }
+
+    async fn search_types(&self, term: &str, cursor: Option<&str>, types: &[&str]) -> Result<Value, BackstageError> {
         let mut query = vec![("term", term.to_string())];
-        for (i, t) in TYPES.iter().enumerate() {
-            query.push(if i == 0 { ("types[0]", t.to_string()) } else { ("types[1]", t.to_string()) });
+        let names = ["types[0]", "types[1]"];
+        for (name, t) in names.iter().zip(types) {
+            query.push((name, t.to_string()));
         }
         query.push(("preTag", PRE_TAG.to_string()));
         query.push(("postTag", POST_TAG.to_string()));

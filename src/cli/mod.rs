@@ -2,6 +2,7 @@
 //! subcommand, and the scriptable subcommands.
 
 mod deps;
+pub mod docs;
 mod get;
 mod search;
 mod sync;
@@ -65,6 +66,14 @@ pub enum Command {
         /// At most this many results.
         #[arg(long)]
         limit: Option<usize>,
+        /// Ask Backstage's search (catalog and TechDocs) instead of the local cache.
+        #[arg(long)]
+        server: bool,
+    },
+    /// Runbooks and TechDocs: `docs prefetch` fills the offline cache.
+    Docs {
+        #[command(subcommand)]
+        command: docs::DocsCommand,
     },
     /// Bring the cache up to date from the source (incremental unless --full).
     /// Who owns an entity and how to reach them (owner, members, chat, on-call).
@@ -116,6 +125,11 @@ impl From<anyhow::Error> for Exit {
 
 /// Run a subcommand against the cache of the chosen source.
 pub fn run_subcommand(command: Command, source: &Source) -> Result<(), Exit> {
+    run_with_config(command, source, &crate::config::Config::default())
+}
+
+/// [`run_subcommand`] with the loaded config (runbook annotations, `me`).
+pub fn run_with_config(command: Command, source: &Source, config: &crate::config::Config) -> Result<(), Exit> {
     if let Command::Sync { full } = command {
         return sync::run(source, full);
     }
@@ -134,7 +148,13 @@ pub fn run_subcommand(command: Command, source: &Source) -> Result<(), Exit> {
             deps::run(&catalog, &entity, reverse, depth, format, &mut out)
         }
         Command::Get { entity, output } => get::run(&catalog, &cache, &entity, output, &mut out),
-        Command::Search { query, json, limit } => search::run(&catalog, &query.join(" "), json, limit, &mut out),
+        Command::Search { query, json, limit, server: true } => {
+            docs::server_search(source, &catalog, &query.join(" "), json, limit, &mut out)
+        }
+        Command::Search { query, json, limit, server: false } => {
+            search::run(&catalog, &query.join(" "), json, limit, &mut out)
+        }
+        Command::Docs { command } => docs::run(command, source, config, &catalog, &mut out),
         Command::Sync { .. } => unreachable!("sync is handled before the cache is opened"),
     }
 }

@@ -47,7 +47,11 @@ fn search_docs(source: &Source, catalog: &Catalog, query: &str) -> Vec<SearchRes
         let Some(DocsSite::Local(site)) = docs_site(&raw, false) else { continue };
         let Ok((root, pages)) = local_site(&site) else { continue };
         for (title, path) in pages {
-            let Ok(text) = std::fs::read_to_string(&path) else { continue };
+            let Ok(bytes) = std::fs::read(&path) else { continue };
+            // Search the text as shown, not the markdown source with its `**` and `|`.
+            let page = super::layout(&super::parse(super::Format::Markdown, &bytes), 1000);
+            let text: String =
+                page.lines.iter().map(|l| l.iter().map(|s| s.text.as_str()).collect::<String>() + " ").collect();
             let lower = text.to_lowercase();
             if !words.iter().all(|w| lower.contains(w.as_str())) {
                 continue;

@@ -236,6 +236,17 @@ fn read_local(path: &Path) -> std::io::Result<(PathBuf, Vec<u8>)> {
     Err(last)
 }
 
+/// Fetch a page live and store it in the cache (prefetch); the cache is not
+/// consulted, so a failure is a failure.
+pub fn fetch_into_cache(source: &Source, target: &DocTarget) -> Result<usize, String> {
+    let (found, bytes, format) = fetch(source, target)?;
+    let cache = open_cache(source).ok_or("the cache cannot be opened")?;
+    cache
+        .put_doc(&found.cache_key(server_url(source).as_deref()), &bytes, format.content_type(), unix_now())
+        .map_err(|e| e.to_string())?;
+    Ok(bytes.len())
+}
+
 /// Load a page: live first, stored in the cache on success; from the cache,
 /// marked with its age, when the live read fails.
 pub fn load(source: &Source, target: &DocTarget, width: u16) -> Result<LoadedDoc, String> {

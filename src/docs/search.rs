@@ -6,7 +6,8 @@ use super::target::{site_page, DocTarget, Triplet};
 use crate::sanitize::clean_line;
 use serde_json::Value;
 
-/// Highlight tags we ask the server to use; without them they are random per start.
+/// Highlight tags we ask the server to use (versions that ignore them send
+/// random ones per start, named in each result's `highlight`).
 pub const PRE_TAG: &str = "<<callboard-hl>>";
 pub const POST_TAG: &str = "<</callboard-hl>>";
 /// Document types asked for.
@@ -35,24 +36,27 @@ pub struct SearchPage {
     pub total: Option<usize>,
 }
 
-/// Text with our highlight tags removed, and the char ranges they marked.
-pub fn split_highlight(tagged: &str) -> (String, Vec<(usize, usize)>) {
+/// Text with the highlight tags removed, and the char ranges they marked.
+pub fn split_highlight(tagged: &str, pre: &str, post: &str) -> (String, Vec<(usize, usize)>) {
+    if pre.is_empty() || post.is_empty() {
+        return (clean_line(tagged), Vec::new());
+    }
     let mut text = String::new();
     let mut marks = Vec::new();
     let mut rest = tagged;
     let mut count = 0usize;
-    while let Some(start) = rest.find(PRE_TAG) {
+    while let Some(start) = rest.find(pre) {
         let before = clean_line(&rest[..start]);
         count += before.chars().count();
         text.push_str(&before);
-        rest = &rest[start + PRE_TAG.len()..];
-        let end = rest.find(POST_TAG).unwrap_or(rest.len());
+        rest = &rest[start + pre.len()..];
+        let end = rest.find(post).unwrap_or(rest.len());
         let marked = clean_line(&rest[..end]);
         let n = marked.chars().count();
         marks.push((count, n));
         count += n;
         text.push_str(&marked);
-        rest = rest.get(end + POST_TAG.len()..).unwrap_or("");
+        rest = rest.get(end + post.len()..).unwrap_or("");
     }
     text.push_str(&clean_line(rest));
     (text, marks)
@@ -96,8 +100,14 @@ pub fn parse_response(body: &Value) -> SearchPage {
             let field = |k: &str| doc.get(k).and_then(Value::as_str).unwrap_or("").to_string();
             let highlight =
                 |k: &str| r.pointer(&format!("/highlight/fields/{k}")).and_then(Value::as_str).map(str::to_string);
-            let (title, title_marks) = split_highlight(&highlight("title").unwrap_or_else(|| field("title")));
-            let (text, text_marks) = split_highlight(&highlight("text").unwrap_or_else(|| field("text")));
+            // Some versions ignore the tags we ask for; the answer names the ones used.
+            let tag = |k: &str, ours: &str| {
+                r.pointer(&format!("/highlight/{k}")).and_then(Value::as_str).unwrap_or(ours).to_string()
+            };
+            let (pre, post) = (tag("preTag", PRE_TAG), tag("postTag", POST_TAG));
+            let (title, title_marks) =
+                split_highlight(&highlight("title").unwrap_or_else(|| field("title")), &pre, &post);
+            let (text, text_marks) = split_highlight(&highlight("text").unwrap_or_else(|| field("text")), &pre, &post);
             let location = clean_line(&field("location"));
             let entity = entity_of(&doc).map(|(ns, kind, name)| format!("{kind}:{ns}/{name}").to_ascii_lowercase());
             let doc_target = (kind == "techdocs").then(|| entity_of(&doc)).flatten().map(|(ns, k, name)| {
@@ -189,7 +199,8 @@ mod tests {
 
     #[test]
     fn hostile_highlight_is_sanitised() {
-        let (text, marks) = split_highlight(&format!("a\u{1b}]0;x\u{7}b {PRE_TAG}c\u{1b}[2Jd{POST_TAG} e"));
+        let tagged = format!("a\u{1b}]0;x\u{7}b {PRE_TAG}c\u{1b}[2Jd{POST_TAG} e");
+        let (text, marks) = split_highlight(&tagged, PRE_TAG, POST_TAG);
         assert_eq!(text, "ab cd e");
         assert_eq!(marks, vec![(3, 2)]);
     }
