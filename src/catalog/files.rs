@@ -85,14 +85,13 @@ pub fn load(root: &Path) -> LoadReport {
             continue;
         }
         for (first_line, parsed) in parsed {
-            let doc = Document { text: String::new(), first_line };
             let value = match parsed {
                 Ok(Some(v)) => v,
                 Ok(None) => continue,
                 Err((line, msg)) => {
                     report.problems.push(problem(
                         &path,
-                        doc.first_line + line.saturating_sub(1),
+                        first_line + line.saturating_sub(1),
                         format!("invalid YAML: {msg}"),
                     ));
                     continue;
@@ -103,27 +102,27 @@ pub fn load(root: &Path) -> LoadReport {
                 &mut value,
                 canonical.parent().unwrap_or(Path::new("/")),
                 &path,
-                doc.first_line,
+                first_line,
                 &mut report.problems,
             );
             let eref = match validate(&value) {
                 Ok(r) => r,
                 Err(err) => {
-                    report.problems.push(problem(&path, doc.first_line, format!("skipped document: {err}")));
+                    report.problems.push(problem(&path, first_line, format!("skipped document: {err}")));
                     continue;
                 }
             };
             if let Some((first, line)) = seen_refs.get(&eref.key()) {
                 report.problems.push(problem(
                     &path,
-                    doc.first_line,
+                    first_line,
                     format!("{eref} is already defined at {}:{line}; this copy is skipped", first.display()),
                 ));
                 continue;
             }
-            seen_refs.insert(eref.key(), (path.clone(), doc.first_line));
+            seen_refs.insert(eref.key(), (path.clone(), first_line));
             if eref.kind == "location" {
-                for target in location_targets(&value, &canonical, doc.first_line, &mut report.problems) {
+                for target in location_targets(&value, &canonical, first_line, &mut report.problems) {
                     queue.push_back((target, true));
                 }
             }
@@ -150,20 +149,24 @@ fn absolute(path: &Path) -> PathBuf {
 }
 
 fn walk_yaml(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
+    walk_files(dir, &|name| name.ends_with(".yaml") || name.ends_with(".yml"), out);
+}
+
+/// Files below `dir` whose name passes `wanted`. Hidden folders, node_modules
+/// and template skeletons (`${{ values.name }}` placeholders, not entities)
+/// are skipped.
+fn walk_files(dir: &Path, wanted: &dyn Fn(&str) -> bool, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        // Template skeletons hold `${{ values.name }}` placeholders, not entities.
         if name.starts_with('.') || name == "node_modules" || name == "skeleton" {
             continue;
         }
         match entry.file_type() {
-            Ok(t) if t.is_dir() => walk_yaml(&path, out),
-            Ok(t) if t.is_file() && (name.ends_with(".yaml") || name.ends_with(".yml")) => out.push(path),
+            Ok(t) if t.is_dir() => walk_files(&path, wanted, out),
+            Ok(t) if t.is_file() && wanted(&name) => out.push(path),
             _ => {}
         }
     }
@@ -329,8 +332,13 @@ fn annotate_location(value: &mut Value, file: &Path, origin: &str) {
 pub fn fingerprint(root: &Path) -> String {
     let mut files = Vec::new();
     if root.is_dir() {
-        walk_yaml(root, &mut files);
-        walk_markdown_free(root, &mut files);
+        // YAML, plus what placeholders ($text: ./spec.json) commonly point at,
+        // so an edit to either is noticed. Metadata only: cheap.
+        walk_files(
+            root,
+            &|n| [".yaml", ".yml", ".json", ".txt"].iter().any(|ext| n.ends_with(ext)),
+            &mut files,
+        );
     } else {
         files.push(root.to_path_buf());
     }
@@ -346,27 +354,6 @@ pub fn fingerprint(root: &Path) -> String {
         }
     }
     format!("{}:{:016x}", files.len(), hasher.finish())
-}
-
-/// Placeholder targets ($text: ./spec.json) can be any file; count every
-/// non-YAML file too so an edit to one is noticed. Cheap: metadata only.
-fn walk_markdown_free(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.') || name == "node_modules" {
-            continue;
-        }
-        match entry.file_type() {
-            Ok(t) if t.is_dir() => walk_markdown_free(&path, out),
-            Ok(t) if t.is_file() && (name.ends_with(".json") || name.ends_with(".txt")) => out.push(path),
-            _ => {}
-        }
-    }
 }
 
 #[cfg(test)]
