@@ -10,7 +10,8 @@ use crate::update::update;
 use crate::{catalog::cache::Cache, keymap::Keymap, tui};
 use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures_util::StreamExt;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 
@@ -23,6 +24,8 @@ pub struct AppOptions {
     pub me: Option<String>,
     /// Config `[runbooks] annotations`.
     pub runbook_annotations: Vec<String>,
+    /// Configured instances, for `:instance NAME`.
+    pub instances: Vec<crate::config::Instance>,
 }
 
 pub async fn run(options: AppOptions) -> anyhow::Result<()> {
@@ -39,6 +42,7 @@ pub async fn run(options: AppOptions) -> anyhow::Result<()> {
     if let Source::Instance(instance) = &options.source {
         state.docs.server = Some(instance.url.trim_end_matches('/').to_string());
     }
+    state.instances = options.instances.iter().map(|i| i.name.clone()).collect();
     let source = Arc::new(options.source);
     let mut terminal = tui::init()?;
     let size = terminal.size()?;
@@ -47,7 +51,13 @@ pub async fn run(options: AppOptions) -> anyhow::Result<()> {
 
     // Whatever the cache holds is shown first; the source is refreshed after.
     let cached = Cache::open(&source.cache_path()).and_then(|c| load_catalog(&c));
-    let runner = Runner { tx: tx.clone(), source: source.clone(), syncing: Arc::new(AtomicBool::new(false)) };
+    let runner = Runner {
+        tx: tx.clone(),
+        source: RefCell::new(source.clone()),
+        syncing: RefCell::new(Arc::new(AtomicBool::new(false))),
+        generation: Arc::new(AtomicU64::new(0)),
+        instances: options.instances,
+    };
     match cached {
         Ok((catalog, info)) => {
             for e in update(&mut state, Msg::CatalogLoaded { catalog: Arc::new(catalog), info }) {
@@ -83,13 +93,38 @@ pub async fn run(options: AppOptions) -> anyhow::Result<()> {
 }
 
 /// Spawns effects; remembers whether a sync is running so syncs never overlap.
+/// Lives on the UI task only, hence RefCell.
 struct Runner {
     tx: UnboundedSender<Msg>,
-    source: Arc<Source>,
-    syncing: Arc<AtomicBool>,
+    source: RefCell<Arc<Source>>,
+    syncing: RefCell<Arc<AtomicBool>>,
+    /// Bumped on every source switch: results of work begun for an older
+    /// source are dropped instead of landing on the new one.
+    generation: Arc<AtomicU64>,
+    instances: Vec<crate::config::Instance>,
+}
+
+/// A sender that goes quiet once the source it was made for is switched away.
+#[derive(Clone)]
+struct SourceTx {
+    tx: UnboundedSender<Msg>,
+    made_for: u64,
+    current: Arc<AtomicU64>,
+}
+
+impl SourceTx {
+    fn send(&self, msg: Msg) {
+        if self.current.load(Ordering::SeqCst) == self.made_for {
+            let _ = self.tx.send(msg);
+        }
+    }
 }
 
 impl Runner {
+    fn source_tx(&self) -> SourceTx {
+        SourceTx { tx: self.tx.clone(), made_for: self.generation.load(Ordering::SeqCst), current: self.generation.clone() }
+    }
+
     fn spawn(&self, effect: Effect) {
         match effect {
             Effect::Quit => {}
@@ -99,25 +134,62 @@ impl Runner {
                     let _ = self.tx.send(Msg::Toast(crate::msg::Level::Error, format!("copy failed: {e}")));
                 }
             }
+            Effect::SwitchSource { name } => self.switch_source(&name),
             Effect::Sync { full } => {
-                if self.syncing.swap(true, Ordering::SeqCst) {
+                let syncing = self.syncing.borrow().clone();
+                if syncing.swap(true, Ordering::SeqCst) {
                     return; // one at a time; the running one brings fresh data
                 }
-                let (tx, source, syncing) = (self.tx.clone(), self.source.clone(), self.syncing.clone());
+                let (out, source) = (self.source_tx(), self.source.borrow().clone());
                 tokio::spawn(async move {
+                    let (tx, mut rx) = unbounded_channel();
+                    let forward = tokio::spawn(async move {
+                        while let Some(msg) = rx.recv().await {
+                            out.send(msg);
+                        }
+                    });
                     crate::sync::run_sync(&source, full, &tx).await;
+                    drop(tx);
+                    let _ = forward.await;
                     syncing.store(false, Ordering::SeqCst);
                 });
             }
             local => {
-                let (tx, source) = (self.tx.clone(), self.source.clone());
+                let (out, source) = (self.source_tx(), self.source.borrow().clone());
                 tokio::task::spawn_blocking(move || {
                     for msg in run_local(local, &source) {
-                        let _ = tx.send(msg);
+                        out.send(msg);
                     }
                 });
             }
         }
+    }
+
+    /// Point everything at another source: its cache first, then a sync.
+    fn switch_source(&self, name: &str) {
+        let source = match self.instances.iter().find(|i| i.name == name) {
+            Some(instance) => Source::Instance(instance.clone()),
+            None if name == "demo" => Source::Demo(crate::paths::demo_dir()),
+            None => {
+                let _ = self.tx.send(Msg::Toast(crate::msg::Level::Warn, format!("No instance named `{name}`")));
+                return;
+            }
+        };
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        *self.syncing.borrow_mut() = Arc::new(AtomicBool::new(false));
+        let server = match &source {
+            Source::Instance(i) => Some(i.url.trim_end_matches('/').to_string()),
+            _ => None,
+        };
+        let _ = self.tx.send(Msg::SourceChanged { label: source.label(), server });
+        let source = Arc::new(source);
+        *self.source.borrow_mut() = source.clone();
+        let out = self.source_tx();
+        tokio::task::spawn_blocking(move || match Cache::open(&source.cache_path()).and_then(|c| load_catalog(&c)) {
+            Ok((catalog, info)) => out.send(Msg::CatalogLoaded { catalog: Arc::new(catalog), info }),
+            Err(err) => out.send(Msg::Toast(crate::msg::Level::Error, err.to_string())),
+        });
+        self.spawn(Effect::Sync { full: false });
     }
 }
 

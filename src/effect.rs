@@ -23,6 +23,10 @@ pub enum Effect {
     Sync {
         full: bool,
     },
+    /// Switch to another configured instance (or `demo`): its cache, then a sync.
+    SwitchSource {
+        name: String,
+    },
     /// Runbooks and docs: discovery, page loads, copy, browser, server search.
     Docs(crate::docs::effects::DocsEffect),
 }

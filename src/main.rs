@@ -38,6 +38,7 @@ fn run(cli: Cli) -> Result<(), callboard::cli::Exit> {
                     sync_interval: config.sync_interval,
                     me: config.me.clone(),
                     runbook_annotations: config.runbooks.annotations.clone(),
+                    instances: config.instances.clone(),
                 }))
                 .map_err(Into::into)
         }

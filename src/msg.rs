@@ -51,6 +51,12 @@ pub enum Msg {
     },
     Sync(SyncEvent),
     Toast(Level, String),
+    /// The source was switched (`:instance`); a CatalogLoaded follows.
+    SourceChanged {
+        label: String,
+        /// Backstage base URL, for docs and server search; None for files.
+        server: Option<String>,
+    },
     /// Runbooks, doc pages and Backstage search results.
     Docs(crate::docs::effects::DocsMsg),
 }

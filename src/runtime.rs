@@ -13,7 +13,8 @@ use std::sync::Arc;
 /// Carry out a local effect now and return the messages it produces.
 pub fn run_local(effect: Effect, source: &Source) -> Vec<Msg> {
     match effect {
-        Effect::Quit => Vec::new(),
+        // Switching needs the config's instances: the app's runner does it.
+        Effect::Quit | Effect::SwitchSource { .. } => Vec::new(),
         Effect::Search { generation, query, catalog, only_owners } => {
             let mut hits = run(&catalog, &Query::parse(&query));
             if let Some(owners) = only_owners {

@@ -194,6 +194,8 @@ pub struct State {
     pub monochrome: bool,
     /// Seconds between background syncs (0: off) and when the last one began.
     pub sync_interval: i64,
+    /// Names of the configured instances, for `:instance`.
+    pub instances: Vec<String>,
     /// The user's own ref (config `me`), for "owned by me".
     pub me: Option<String>,
     /// Doc viewer settings (runbook annotations, browser or not) and request ids.
@@ -221,6 +223,7 @@ impl State {
             monochrome: false,
             sync_interval: 0,
             me: None,
+            instances: Vec::new(),
             docs: Default::default(),
             last_sync_started: now,
             quit: false,

@@ -10,6 +10,10 @@ struct Tmux {
 
 impl Tmux {
     fn start(name: &str, width: u16, height: u16, cache: &std::path::Path) -> Option<Tmux> {
+        Tmux::start_with(name, width, height, cache, "--demo")
+    }
+
+    fn start_with(name: &str, width: u16, height: u16, cache: &std::path::Path, args: &str) -> Option<Tmux> {
         if Command::new("tmux").arg("-V").output().is_err() {
             if std::env::var_os("CI").is_some() {
                 panic!("tmux is required for the end-to-end test (scripts/test.sh installs it)");
@@ -19,8 +23,11 @@ impl Tmux {
         }
         let socket = format!("callboard-e2e-{name}-{}", std::process::id());
         let bin = env!("CARGO_BIN_EXE_callboard");
-        let cmd =
-            format!("env CALLBOARD_CACHE_DIR={} CALLBOARD_STATE_DIR={} {bin} --demo", cache.display(), cache.display());
+        // XDG_CONFIG_HOME too: a developer's own config must not leak in.
+        let cmd = format!(
+            "env CALLBOARD_CACHE_DIR={dir} CALLBOARD_STATE_DIR={dir} XDG_CONFIG_HOME={dir} {bin} {args}",
+            dir = cache.display()
+        );
         let status = Command::new("tmux")
             .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-s", "e2e"])
             .args(["-x", &width.to_string(), "-y", &height.to_string(), &cmd])
@@ -147,5 +154,27 @@ fn keys_typed_ahead_of_the_search_act_on_its_results() {
     tmux.send(&["/", "m", "e", "r", "c", "h", "a", "n", "t", "-", "r", "e", "p", "o", "r", "t", "s", "Enter", "o"]);
     let card = tmux.wait_for("Owner of merchant-reports");
     assert!(card.contains("inherited from system:default/merchant-experience"), "{card}");
+    tmux.send(&["C-c"]);
+}
+
+#[test]
+fn switch_instance_from_the_palette_and_back() {
+    let cache = tempfile::tempdir().unwrap();
+    // Port 9 on loopback: nothing listens, so this instance is offline.
+    let config = cache.path().join("config.toml");
+    std::fs::write(&config, "[[instance]]\nname = \"down\"\nurl = \"http://127.0.0.1:9\"\nconnect_timeout = 1\n").unwrap();
+    let args = format!("--demo --config {}", config.display());
+    let Some(tmux) = Tmux::start_with("switch", 100, 30, cache.path(), &args) else { return };
+    tmux.wait_for("120 entities");
+    tmux.send(&[":"]);
+    tmux.type_text("instance down");
+    tmux.send(&["Enter"]);
+    let screen = tmux.wait_for("offline");
+    assert!(screen.contains(" down ") && screen.contains("0 entities"), "{screen}");
+    tmux.send(&[":"]);
+    tmux.type_text("instance demo");
+    tmux.send(&["Enter"]);
+    let back = tmux.wait_for("120 entities");
+    assert!(back.contains(" demo "), "{back}");
     tmux.send(&["C-c"]);
 }

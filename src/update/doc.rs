@@ -3,8 +3,8 @@
 
 use super::{doc_page, move_cursor, open_entity};
 use crate::docs::discover::direct_pick;
-use crate::docs::effects::{DocsEffect, DocsMsg, Origin};
-use crate::docs::screen::{text_width, DocPage, DocScreen, PageStatus, Picker, Results};
+use crate::docs::effects::{DocsEffect, DocsMsg};
+use crate::docs::screen::{text_width, DocPage, DocScreen, Picker, Results};
 use crate::docs::target::DocTarget;
 use crate::effect::Effect;
 use crate::keymap::{Command, Context};
@@ -85,7 +85,13 @@ pub fn open_page(
         state.screens.pop();
     }
     state.screens.push(Screen::Doc(Box::new(DocScreen::Page(page))));
-    vec![Effect::Docs(DocsEffect::Load { request, target, anchor, width })]
+    let mut effects = Vec::new();
+    if !matches!(target, DocTarget::Local { .. }) {
+        let (target, anchor) = (target.clone(), anchor.clone());
+        effects.push(Effect::Docs(DocsEffect::LoadCached { request, target, anchor, width }));
+    }
+    effects.push(Effect::Docs(DocsEffect::Load { request, target, anchor, width }));
+    effects
 }
 
 /// `:search TEXT`: Backstage search (a folder source searches itself).
@@ -144,44 +150,7 @@ pub fn on_msg(state: &mut State, msg: DocsMsg) -> Vec<Effect> {
                 _ => Vec::new(),
             }
         }
-        DocsMsg::Loaded { request, result } => {
-            let mut toast = None;
-            let mut relayout = None;
-            let rows = crate::docs::screen::text_rows(state.height);
-            let width = state.width;
-            if let Some(page) = doc_page::page_by_request(state, request) {
-                match result {
-                    Ok(loaded) => {
-                        if let Origin::Cached { fetched_at, reason } = &loaded.origin {
-                            toast = Some((*fetched_at, reason.clone()));
-                        }
-                        if !loaded.doc.title.is_empty() {
-                            page.title = loaded.doc.title.clone();
-                        }
-                        page.target = loaded.target;
-                        page.doc = Some(loaded.doc);
-                        page.page = Some(loaded.page);
-                        page.origin = Some(loaded.origin);
-                        page.status = PageStatus::Ready;
-                        page.focus = None;
-                        if let Some(anchor) = page.anchor.take().or(loaded.anchor) {
-                            doc_page::jump_to_anchor(page, &anchor, rows);
-                        }
-                        doc_page::refresh_matches(page);
-                        let wanted = text_width(width, page.toc_visible && width >= crate::docs::screen::TOC_SIDE_MIN);
-                        if page.page.as_ref().is_some_and(|p| p.width != wanted) {
-                            relayout = doc_page::relayout(page, wanted);
-                        }
-                    }
-                    Err(e) => page.status = PageStatus::Failed(e),
-                }
-            }
-            if let Some((fetched_at, reason)) = toast {
-                let age = crate::ui::age(state.now, fetched_at);
-                state.toast(Level::Warn, format!("Offline copy, cached {age} ago: {reason}"));
-            }
-            relayout.into_iter().collect()
-        }
+        DocsMsg::Loaded { request, result } => doc_page::on_loaded(state, request, result),
         DocsMsg::LaidOut { request, page: laid } => {
             if let Some(page) = doc_page::page_by_request(state, request) {
                 let old_len = page.page.as_ref().map_or(1, |p| p.lines.len().max(1));

@@ -2,7 +2,7 @@
 //! links and code blocks, following links, copying, the browser.
 
 use super::doc::open_page;
-use crate::docs::effects::DocsEffect;
+use crate::docs::effects::{DocsEffect, LoadedDoc, Origin};
 use crate::docs::find::{find_all, first_from};
 use crate::docs::screen::{text_rows, text_width, DocPage, DocScreen, Focus, PageStatus, TOC_SIDE_MIN};
 use crate::docs::target::{resolve, LinkAction};
@@ -51,6 +51,59 @@ pub fn jump_to_anchor(page: &mut DocPage, anchor: &str, rows: usize) {
         let line = laid.heading_line(doc, i);
         page.scroll = line.min(laid.lines.len().saturating_sub(rows));
     }
+}
+
+/// A page arrived: the cached preview, the live page, or the cached copy
+/// because the live one failed. A preview never replaces a live page.
+pub fn on_loaded(state: &mut State, request: u64, result: Result<LoadedDoc, String>) -> Vec<Effect> {
+    let rows = text_rows(state.height);
+    let width = state.width;
+    let now = state.now;
+    let Some(page) = page_by_request(state, request) else { return Vec::new() };
+    let loaded = match result {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            if page.status != PageStatus::Ready {
+                page.status = PageStatus::Failed(e);
+            }
+            return Vec::new();
+        }
+    };
+    let preview = matches!(&loaded.origin, Origin::Cached { reason, .. } if reason.is_empty());
+    let shown_live = matches!(page.origin, Some(Origin::Live | Origin::Local));
+    if preview && shown_live {
+        return Vec::new();
+    }
+    let toast = match &loaded.origin {
+        Origin::Cached { fetched_at, reason } if !reason.is_empty() => {
+            Some(format!("Offline copy, cached {} ago: {reason}", crate::ui::age(now, *fetched_at)))
+        }
+        _ => None,
+    };
+    let replacing = page.status == PageStatus::Ready;
+    if !loaded.doc.title.is_empty() {
+        page.title = loaded.doc.title.clone();
+    }
+    page.target = loaded.target;
+    page.doc = Some(loaded.doc);
+    page.page = Some(loaded.page);
+    page.origin = Some(loaded.origin);
+    page.status = PageStatus::Ready;
+    page.focus = None;
+    if replacing {
+        // The live page replaces the preview the reader may already be in.
+        page.scroll = page.scroll.min(max_scroll(page, rows));
+    }
+    if let Some(anchor) = page.anchor.take().or(loaded.anchor) {
+        jump_to_anchor(page, &anchor, rows);
+    }
+    refresh_matches(page);
+    let wanted = text_width(width, page.toc_visible && width >= TOC_SIDE_MIN);
+    let relayout = if page.page.as_ref().is_some_and(|p| p.width != wanted) { relayout(page, wanted) } else { None };
+    if let Some(text) = toast {
+        state.toast(Level::Warn, text);
+    }
+    relayout.into_iter().collect()
 }
 
 /// Recompute `/` matches after the page or its layout changed.

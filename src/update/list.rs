@@ -106,6 +106,13 @@ pub fn set_query(state: &mut State, text: &str) -> Vec<Effect> {
 pub fn start_search(state: &mut State) -> Vec<Effect> {
     state.list.generation += 1;
     state.list.searching = true;
+    // The empty query is the whole list in order: nothing to match, so answer
+    // it here. The first frame then shows rows, not "Searching…".
+    if state.list.query_text().trim().is_empty() && !state.list.mine {
+        let hits = (0..state.catalog.len() as u32).map(|idx| Hit { idx, score: 0 }).collect();
+        let generation = state.list.generation;
+        return search_done(state, generation, Arc::new(hits));
+    }
     vec![Effect::Search {
         generation: state.list.generation,
         query: state.list.query_text(),

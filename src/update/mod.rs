@@ -58,6 +58,17 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Sync(event) => on_sync(state, event),
+        Msg::SourceChanged { label, server } => {
+            state.source_label = label;
+            state.docs.server = server;
+            state.screens.clear();
+            state.details.clear();
+            state.list.anchor = None;
+            state.sync = SyncStatus::Idle;
+            state.info = crate::msg::CatalogInfo::default();
+            state.catalog = std::sync::Arc::new(crate::catalog::Catalog::default());
+            list::start_search(state)
+        }
         Msg::Toast(level, text) => {
             state.toast(level, text);
             Vec::new()

@@ -10,6 +10,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 /// Commands the palette offers beyond the keymap's: (name, description).
 pub const PALETTE_EXTRAS: &[(&str, &str)] = &[
     ("sync", "Sync now"),
+    ("instance NAME", "Switch to another configured Backstage instance (or demo)"),
     ("problems", "Show problems met reading the catalog (broken documents, bad refs)"),
     ("quit", "Quit callboard"),
     ("open REF", "Open an entity by ref, e.g. open component:payments-api"),
@@ -155,6 +156,16 @@ fn run_palette(state: &mut State, typed: &str, chosen: Option<&str>) -> Vec<Effe
                     Vec::new()
                 }
             };
+        }
+        "instance" => {
+            let known = state.instances.iter().any(|i| i == rest) || rest == "demo";
+            if !known {
+                let mut names = state.instances.clone();
+                names.push("demo".into());
+                state.toast(crate::msg::Level::Info, format!("Instances: {}", names.join(", ")));
+                return Vec::new();
+            }
+            return vec![Effect::SwitchSource { name: rest.to_string() }];
         }
         "filter" => {
             state.screens.clear();
