@@ -257,3 +257,126 @@ pub fn direct_pick(runbooks: &[Runbook]) -> Option<usize> {
     let readable: Vec<usize> = (0..runbooks.len()).filter(|i| runbooks[*i].rank == 0).collect();
     (readable.len() == 1).then(|| readable[0])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn entity() -> Value {
+        json!({
+            "kind": "Component",
+            "metadata": {
+                "name": "payments-api",
+                "annotations": {
+                    "backstage.io/techdocs-ref": "dir:.",
+                    "backstage.io/managed-by-location": "file:/srv/catalog/payments-api/catalog-info.yaml",
+                    "runbook.url": "https://runbooks.example/payments-api",
+                    "callboard/runbook": "ops/RUNBOOK.md"
+                },
+                "links": [
+                    {"url": "https://runbooks.example/payments-api", "title": "Runbook", "type": "runbook"},
+                    {"url": "https://grafana.example/d/pay", "title": "Grafana", "type": "dashboard"},
+                    {"url": "https://wiki.example/pay-playbook", "title": "Incident Play Book"},
+                    {"url": "https://pd.example/schedules/P1", "title": "Schedule", "icon": "on_call"},
+                    {"url": "", "title": "Runbook without url"}
+                ]
+            }
+        })
+    }
+
+    #[test]
+    fn links_and_annotations_that_say_runbook() {
+        let annotations = vec!["runbook.url".to_string(), "callboard/runbook".to_string(), "absent".to_string()];
+        let found = from_entity(&entity(), &annotations);
+        let titles: Vec<(&str, u8)> = found.iter().map(|r| (r.title.as_str(), r.rank)).collect();
+        assert_eq!(
+            titles,
+            vec![
+                ("Runbook", 1),
+                ("Incident Play Book", 1),
+                ("Schedule", 2),
+                ("Runbook (runbook.url)", 1),
+                ("Runbook (callboard/runbook)", 1)
+            ]
+        );
+        assert_eq!(
+            found[4].target,
+            DocTarget::Local {
+                root: PathBuf::from("/srv/catalog/payments-api"),
+                path: PathBuf::from("/srv/catalog/payments-api/ops/RUNBOOK.md")
+            }
+        );
+        // The link and the annotation name one address: it is listed once.
+        let ranked = rank(found);
+        assert_eq!(
+            ranked
+                .iter()
+                .filter(|r| r.target == DocTarget::Url("https://runbooks.example/payments-api".into()))
+                .count(),
+            1
+        );
+        assert_eq!(ranked.last().map(|r| r.rank), Some(2));
+    }
+
+    #[test]
+    fn techdocs_site_for_files_and_server() {
+        assert_eq!(docs_site(&entity(), false), Some(DocsSite::Local(PathBuf::from("/srv/catalog/payments-api"))));
+        assert_eq!(
+            docs_site(&entity(), true),
+            Some(DocsSite::Server(Triplet::new("default", "component", "payments-api")))
+        );
+        let mut other = entity();
+        other["metadata"]["annotations"]["backstage.io/techdocs-entity"] = json!("component:ops/shared-docs");
+        assert_eq!(docs_site(&other, true), Some(DocsSite::Server(Triplet::new("ops", "component", "shared-docs"))));
+        let mut none = entity();
+        none["metadata"]["annotations"] = json!({});
+        assert_eq!(docs_site(&none, false), None);
+    }
+
+    #[test]
+    fn runbook_pages_first_and_the_direct_pick() {
+        let meta = json!({"site_name": "Orders API", "files": ["index.html", "runbook/index.html", "assets/x.css", "techdocs_metadata.json"]});
+        let pages = server_site(&meta);
+        assert_eq!(
+            pages,
+            vec![("Orders API".to_string(), String::new()), ("Runbook".to_string(), "runbook/".to_string())]
+        );
+        let t = Triplet::new("default", "component", "orders-api");
+        let candidates = from_pages(
+            pages
+                .into_iter()
+                .map(|(title, page)| (title, DocTarget::TechDocs { entity: t.clone(), page: page.clone() }, page))
+                .collect(),
+        );
+        let mut all = from_entity(&entity(), &[]);
+        all.extend(candidates);
+        let ranked = rank(all);
+        assert_eq!(ranked[0].title, "Runbook");
+        assert_eq!(ranked[0].rank, 0);
+        assert_eq!(direct_pick(&ranked), Some(0), "the one runbook page of the docs opens directly");
+        assert_eq!(direct_pick(&ranked[1..]), None, "several links: the picker");
+        assert_eq!(direct_pick(&ranked[1..2]), Some(0), "a single candidate opens directly");
+    }
+
+    #[test]
+    fn local_site_reads_the_mkdocs_nav() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("docs")).unwrap();
+        std::fs::write(
+            dir.path().join("mkdocs.yml"),
+            "site_name: X\nnav:\n  - Home: index.md\n  - Operations:\n      - On-call runbook: ops/runbook.md\n  - https://example.com\nmarkdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n",
+        )
+        .unwrap();
+        let (root, pages) = local_site(dir.path()).unwrap();
+        assert_eq!(root, dir.path().join("docs"));
+        let titles: Vec<&str> = pages.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(titles, vec!["Home", "On-call runbook"]);
+        // Without a nav: every markdown file, index first.
+        std::fs::write(dir.path().join("mkdocs.yml"), "site_name: X\n").unwrap();
+        std::fs::write(dir.path().join("docs/zeta.md"), "# Z").unwrap();
+        std::fs::write(dir.path().join("docs/index.md"), "# I").unwrap();
+        let (_, pages) = local_site(dir.path()).unwrap();
+        assert_eq!(pages.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>(), vec!["Home", "Zeta"]);
+    }
+}

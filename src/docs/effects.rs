@@ -23,6 +23,9 @@ pub enum DocsEffect {
     },
     /// Load, read and lay out a page (live, else from the cache).
     Load { request: u64, target: DocTarget, anchor: Option<String>, width: u16 },
+    /// The cached copy of a page, if any: shown at once while `Load` runs
+    /// (over a slow or dead network the runbook is there without waiting).
+    LoadCached { request: u64, target: DocTarget, anchor: Option<String>, width: u16 },
     /// Lay a page out again at a new width.
     Layout { request: u64, doc: Arc<ParsedDoc>, width: u16 },
     /// Put text on the clipboard with OSC 52 (works over SSH and in tmux).
@@ -40,7 +43,8 @@ pub enum Origin {
     Local,
     /// Fetched from the server just now.
     Live,
-    /// From the offline cache, fetched at `fetched_at`, because of `reason`.
+    /// From the offline cache, fetched at `fetched_at`, because of `reason`
+    /// (empty while the live page is still loading).
     Cached { fetched_at: i64, reason: String },
 }
 

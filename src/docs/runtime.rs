@@ -39,6 +39,10 @@ pub fn run_blocking(effect: DocsEffect, source: &Source) -> Vec<Msg> {
         DocsEffect::Load { request, target, anchor, width } => {
             DocsMsg::Loaded { request, result: load(source, &target, width).map(|l| LoadedDoc { anchor, ..l }) }
         }
+        DocsEffect::LoadCached { request, target, anchor, width } => match cached(source, &target, width) {
+            Some(l) => DocsMsg::Loaded { request, result: Ok(LoadedDoc { anchor, ..l }) },
+            None => return Vec::new(),
+        },
         DocsEffect::Layout { request, doc, width } => DocsMsg::LaidOut { request, page: Arc::new(layout(&doc, width)) },
         DocsEffect::Copy { .. } => return Vec::new(),
         DocsEffect::OpenBrowser { url } => {
@@ -59,9 +63,22 @@ pub fn run_blocking(effect: DocsEffect, source: &Source) -> Vec<Msg> {
     vec![Msg::Docs(msg)]
 }
 
+/// Docs are wanted now, and a cached copy is shown meanwhile: one quick
+/// retry, not the patient policy of a sync.
+fn docs_retry() -> crate::backstage::RetryPolicy {
+    crate::backstage::RetryPolicy {
+        max_attempts: 2,
+        base_delay: std::time::Duration::from_millis(200),
+        max_delay: std::time::Duration::from_millis(500),
+        max_total_wait: std::time::Duration::from_secs(1),
+    }
+}
+
 fn client(source: &Source) -> Result<Client, String> {
     match source {
-        Source::Instance(instance) => Client::new(instance).map_err(|e| e.to_string()),
+        Source::Instance(instance) => {
+            Client::new(instance).map(|c| c.with_retry_policy(docs_retry())).map_err(|e| e.to_string())
+        }
         _ => Err("not a Backstage source".into()),
     }
 }
@@ -245,6 +262,16 @@ pub fn fetch_into_cache(source: &Source, target: &DocTarget) -> Result<usize, St
         .put_doc(&found.cache_key(server_url(source).as_deref()), &bytes, format.content_type(), unix_now())
         .map_err(|e| e.to_string())?;
     Ok(bytes.len())
+}
+
+/// The cached copy of a page, shown while the live one loads.
+pub fn cached(source: &Source, target: &DocTarget, width: u16) -> Option<LoadedDoc> {
+    let (bytes, content_type, fetched_at) =
+        open_cache(source)?.doc(&target.cache_key(server_url(source).as_deref()))?;
+    let doc = Arc::new(parse(Format::guess(&content_type, ""), &bytes));
+    let page = Arc::new(layout(&doc, width));
+    let origin = Origin::Cached { fetched_at, reason: String::new() };
+    Some(LoadedDoc { target: target.clone(), doc, page, origin, anchor: None })
 }
 
 /// Load a page: live first, stored in the cache on success; from the cache,

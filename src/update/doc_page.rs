@@ -76,7 +76,9 @@ pub fn on_loaded(state: &mut State, request: u64, result: Result<LoadedDoc, Stri
     }
     let toast = match &loaded.origin {
         Origin::Cached { fetched_at, reason } if !reason.is_empty() => {
-            Some(format!("Offline copy, cached {} ago: {reason}", crate::ui::age(now, *fetched_at)))
+            let age = crate::ui::age(now, *fetched_at);
+            let when = if age == "just now" { age } else { format!("{age} ago") };
+            Some(format!("Offline copy, cached {when}: {reason}"))
         }
         _ => None,
     };

@@ -26,10 +26,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, screen: &DocScreen, 
 
 fn origin_badge(state: &State, page: &DocPage, theme: &Theme) -> Span<'static> {
     match &page.origin {
-        Some(Origin::Cached { fetched_at, .. }) => {
+        Some(Origin::Cached { fetched_at, reason }) => {
             let a = age(state.now, *fetched_at);
             let when = if a == "just now" { a } else { format!("{a} ago") };
-            Span::styled(format!(" offline · cached {when} "), theme.warn().add_modifier(Modifier::REVERSED))
+            if reason.is_empty() {
+                Span::styled(format!(" cached {when} · refreshing… "), theme.muted())
+            } else {
+                Span::styled(format!(" offline · cached {when} "), theme.warn().add_modifier(Modifier::REVERSED))
+            }
         }
         Some(Origin::Local) => Span::styled(" local file ", theme.muted()),
         Some(Origin::Live) => Span::styled(" live ", theme.ok()),
