@@ -134,7 +134,7 @@ pub fn on_msg(state: &mut State, msg: DocsMsg) -> Vec<Effect> {
             };
             picker.loading = false;
             picker.runbooks = runbooks;
-            picker.note = note.clone();
+            picker.note = note.as_deref().map(crate::sanitize::clean_line);
             let direct = picker.direct.then(|| direct_pick(&picker.runbooks)).flatten();
             let empty = picker.runbooks.is_empty();
             let chosen = direct.map(|i| picker.runbooks[i].clone());
@@ -178,7 +178,7 @@ pub fn on_msg(state: &mut State, msg: DocsMsg) -> Vec<Effect> {
                             r.total = page.total.or(r.total);
                             r.error = None;
                         }
-                        Err(e) => r.error = Some(e),
+                        Err(e) => r.error = Some(crate::sanitize::clean_line(&e)),
                     }
                     break;
                 }

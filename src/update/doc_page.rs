@@ -64,7 +64,8 @@ pub fn on_loaded(state: &mut State, request: u64, result: Result<LoadedDoc, Stri
         Ok(loaded) => loaded,
         Err(e) => {
             if page.status != PageStatus::Ready {
-                page.status = PageStatus::Failed(e);
+                // Errors may quote the server: they go through the sanitiser too.
+                page.status = PageStatus::Failed(crate::sanitize::clean_line(&e));
             }
             return Vec::new();
         }
