@@ -164,3 +164,21 @@ fn from_cache_with_its_age_when_the_docs_are_gone() {
     assert!(screen.contains("Payments API runbook"), "{screen}");
     assert!(screen.contains("offline · cached 3 h ago"), "{screen}");
 }
+
+#[test]
+fn list_key_and_palette_search_on_the_demo() {
+    let mut app = Headless::open(demo("search"), 120, 30, NOW).unwrap();
+    app.keys("/");
+    app.type_text("payments-api");
+    app.keys("enter b");
+    assert!(app.screen().contains("Payments API runbook"), "b on the list:\n{}", app.screen());
+    app.keys("esc");
+    app.keys(":");
+    app.type_text("search rollback deploy");
+    app.keys("enter");
+    let screen = app.screen();
+    assert!(screen.contains("Search “rollback deploy”") && screen.contains("docs"), "{screen}");
+    assert!(screen.contains("Payments API · Runbook"), "{screen}");
+    app.keys("enter");
+    assert!(app.screen().contains("Payments API runbook"), "the result opens in the viewer:\n{}", app.screen());
+}
