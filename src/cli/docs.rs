@@ -95,8 +95,10 @@ pub fn run(
     }
     writeln!(
         out,
-        "cached {pages} pages ({}) of {entities} entities{}",
+        "cached {pages} page{} ({}) of {entities} entit{}{}",
+        if pages == 1 { "" } else { "s" },
         crate::sync::backstage::human_bytes(bytes as u64),
+        if entities == 1 { "y" } else { "ies" },
         if failed > 0 { format!("; {failed} failed") } else { String::new() }
     )
     .map_err(io)?;
