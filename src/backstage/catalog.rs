@@ -61,6 +61,24 @@ impl EntityBrief {
     }
 }
 
+/// A `by-query` page checked and counted but with its items left as JSON,
+/// so the expensive parse can run off the fetch path.
+#[derive(Debug)]
+pub struct RawPage {
+    pub count: usize,
+    pub total_items: Option<usize>,
+    pub next_cursor: Option<String>,
+    body: Vec<u8>,
+    url: String,
+}
+
+impl RawPage {
+    /// Parse the items (blocking work: about 6 ms for 500 full entities).
+    pub fn items<T: DeserializeOwned>(&self) -> Result<Vec<T>, BackstageError> {
+        super::parse_json::<EntityPage<T>>(&self.body, &self.url).map(|page| page.items)
+    }
+}
+
 #[derive(Deserialize)]
 struct RefsAnswer {
     items: Vec<Option<Value>>,
@@ -75,14 +93,29 @@ impl Client {
         cursor: Option<&str>,
         fields: Option<&[&str]>,
     ) -> Result<EntityPage<T>, BackstageError> {
-        let mut query = vec![("limit", limit.to_string())];
-        if let Some(cursor) = cursor {
-            query.push(("cursor", cursor.to_string()));
-        }
-        if let Some(fields) = fields {
-            query.push(("fields", fields.join(",")));
-        }
-        self.request_json(Method::GET, BY_QUERY, &query, None).await
+        self.request_json(Method::GET, BY_QUERY, &page_query(limit, cursor, fields), None).await
+    }
+
+    /// Like [`Client::entities_page`] but leaves the items unparsed: the body
+    /// is only scanned (which still catches a cut-off answer, and retries it).
+    pub async fn entities_page_raw(
+        &self,
+        limit: usize,
+        cursor: Option<&str>,
+        fields: Option<&[&str]>,
+    ) -> Result<RawPage, BackstageError> {
+        let query = page_query(limit, cursor, fields);
+        self.request_with(Method::GET, BY_QUERY, &query, None, |bytes, url| {
+            let head: EntityPage<serde::de::IgnoredAny> = super::parse_json(bytes, url)?;
+            Ok(RawPage {
+                count: head.items.len(),
+                total_items: head.total_items,
+                next_cursor: head.next_cursor().map(str::to_string),
+                body: bytes.to_vec(),
+                url: url.to_string(),
+            })
+        })
+        .await
     }
 
     /// `POST /api/catalog/entities/by-refs` for one batch: one item per ref,
@@ -106,4 +139,15 @@ impl Client {
         }
         Ok(answer.items)
     }
+}
+
+fn page_query(limit: usize, cursor: Option<&str>, fields: Option<&[&str]>) -> Vec<(&'static str, String)> {
+    let mut query = vec![("limit", limit.to_string())];
+    if let Some(cursor) = cursor {
+        query.push(("cursor", cursor.to_string()));
+    }
+    if let Some(fields) = fields {
+        query.push(("fields", fields.join(",")));
+    }
+    query
 }

@@ -124,7 +124,7 @@ pub async fn sync_with_client(
     .await?;
     let sync = Sync { client, page_size: page_size.max(1), identity, cache_path };
     let (mode, stats, entities) = if force_full || cached.is_empty() {
-        sync.full(progress).await?
+        sync.full(&cached, progress).await?
     } else {
         sync.incremental(cached, progress).await?
     };
@@ -143,26 +143,59 @@ struct Sync<'a> {
 type Outcome = (SyncMode, WriteStats, usize);
 
 impl Sync<'_> {
-    /// Page through every entity, then replace the snapshot in one go.
-    async fn full(&self, progress: &mut (dyn FnMut(Progress) + Send)) -> Result<Outcome, SyncError> {
-        let mut entities: Vec<Value> = Vec::new();
-        let mut cursor: Option<String> = None;
+    /// Page through every entity, then write the snapshot in one transaction.
+    /// Pages are parsed on the blocking pool while the next one is fetched.
+    /// Over a cache of the same source only the difference is written (same
+    /// etag, same entity), which makes a forced full sync cheap on disk.
+    async fn full(
+        &self,
+        cached: &HashMap<String, String>,
+        progress: &mut (dyn FnMut(Progress) + Send),
+    ) -> Result<Outcome, SyncError> {
+        let mut parsing = Vec::new();
+        let (mut cursor, mut fetched): (Option<String>, usize) = (None, 0);
         loop {
-            let page = self.client.entities_page::<Value>(self.page_size, cursor.as_deref(), None).await?;
-            let next = page.next_cursor().filter(|_| !page.items.is_empty()).map(str::to_string);
-            entities.extend(page.items);
-            progress(Progress { fetched: entities.len(), total: page.total_items });
+            let page = self.client.entities_page_raw(self.page_size, cursor.as_deref(), None).await?;
+            fetched += page.count;
+            progress(Progress { fetched, total: page.total_items });
+            let next = page.next_cursor.clone().filter(|_| page.count > 0);
+            parsing.push(tokio::task::spawn_blocking(move || page.items::<Value>()));
             match next {
                 Some(next) => cursor = Some(next),
                 None => break,
             }
         }
+        let mut entities: Vec<Value> = Vec::with_capacity(fetched);
+        for parsed in parsing {
+            entities.extend(parsed.await.map_err(|e| SyncError::Task(e.to_string()))??);
+        }
         let (path, meta) = (self.cache_path.to_path_buf(), self.meta());
+        if cached.is_empty() {
+            return blocking(move || {
+                let mut cache = Cache::open(&path)?;
+                let stored: Vec<StoredEntity> =
+                    entities.iter().map(|raw| StoredEntity { raw, etag: etag_of(raw) }).collect();
+                let stats = cache.replace_all(&stored, &meta_refs(&meta))?;
+                Ok((SyncMode::Full, stats, cache.entity_count()))
+            })
+            .await;
+        }
+        let mut seen: HashSet<String> = HashSet::with_capacity(entities.len());
+        let mut upserts: Vec<Value> = Vec::new();
+        for raw in entities {
+            let Some(key) = key_of(&raw) else { continue };
+            let etag = etag_of(&raw);
+            if etag.is_empty() || cached.get(&key).map(String::as_str) != Some(etag) {
+                upserts.push(raw);
+            }
+            seen.insert(key);
+        }
+        let removed: Vec<String> = cached.keys().filter(|k| !seen.contains(*k)).cloned().collect();
         blocking(move || {
             let mut cache = Cache::open(&path)?;
             let stored: Vec<StoredEntity> =
-                entities.iter().map(|raw| StoredEntity { raw, etag: etag_of(raw) }).collect();
-            let stats = cache.replace_all(&stored, &meta_refs(&meta))?;
+                upserts.iter().map(|raw| StoredEntity { raw, etag: etag_of(raw) }).collect();
+            let stats = cache.apply_changes(&stored, &removed, &meta_refs(&meta))?;
             Ok((SyncMode::Full, stats, cache.entity_count()))
         })
         .await
@@ -198,7 +231,7 @@ impl Sync<'_> {
         let size = listed.len().max(cached.len()).max(1);
         if (to_fetch.len() + removed.len()) as f64 > FULL_SYNC_SHARE * size as f64 {
             tracing::info!(changes = to_fetch.len() + removed.len(), size, "large diff; syncing in full");
-            return self.full(progress).await;
+            return self.full(&cached, progress).await;
         }
         let mut upserts: Vec<Value> = Vec::with_capacity(to_fetch.len());
         for batch in to_fetch.chunks(self.page_size) {
@@ -236,6 +269,15 @@ fn meta_refs<'a>(meta: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a s
     meta.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
 
+/// The cache key of a full entity, None when it has no kind or name.
+fn key_of(raw: &Value) -> Option<String> {
+    let kind = raw.get("kind")?.as_str()?;
+    let meta = raw.get("metadata")?;
+    let namespace =
+        meta.get("namespace").and_then(Value::as_str).unwrap_or(crate::catalog::entity_ref::DEFAULT_NAMESPACE);
+    Some(crate::catalog::EntityRef::new(kind, namespace, meta.get("name")?.as_str()?).key())
+}
+
 fn etag_of(raw: &Value) -> &str {
     raw.pointer("/metadata/etag").and_then(Value::as_str).unwrap_or("")
 }
@@ -267,7 +309,7 @@ pub async fn sync_to_channel(source: &Source, instance: &Instance, full: bool, t
     };
     // The list keeps its selection across the swap (its anchor); reloading
     // is skipped when nothing changed, and Done alone refreshes the age.
-    if report.mode == SyncMode::Full || report.stats != WriteStats::default() {
+    if report.stats != WriteStats::default() {
         let loaded = blocking(move || Ok(load_catalog(&Cache::open(&cache_path)?)?)).await;
         match loaded {
             Ok((catalog, info)) => {
