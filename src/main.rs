@@ -2,6 +2,11 @@ use callboard::cli::{run_with_config, Cli};
 use callboard::{app, config::Config, keymap::Keymap, source::Source};
 use clap::Parser;
 
+/// Loading a large catalog is a million small allocations; mimalloc makes
+/// them (and freeing them on a sync) several times cheaper than glibc's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = Cli::parse();
     callboard::logging::init();

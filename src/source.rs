@@ -166,7 +166,8 @@ pub fn load_catalog(cache: &Cache) -> Result<(Catalog, CatalogInfo), CacheError>
         synced_at: cache.meta(META_SYNCED_AT).and_then(|t| t.parse().ok()),
         problems: stored_problems(cache),
     };
-    Ok((Catalog::new(summaries), info))
+    // The cache hands summaries over in list order.
+    Ok((Catalog::in_list_order(summaries), info))
 }
 
 /// Open the cache of a source, making sure a files source is current.

@@ -2,11 +2,16 @@
 //! Run them all with `scripts/bench.sh` (or `cargo bench --bench perf`).
 //!
 //! cargo bench --bench perf -- [--sizes 10k,100k,250k] [--only NAME,...] [--quick]
-//! NAME: keys, match, start, typing, rss, who, files, sync
+//! NAME: load, keys, match, start, typing, rss, who, files, sync
+
+// The same allocator as the binary, so in-process figures match it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod binary;
 mod fixtures;
 mod keys;
+mod load;
 mod pty;
 mod stats;
 mod sync;
@@ -60,6 +65,11 @@ fn main() {
     for &n in &args.sizes {
         println!("\n## {n} entities");
         let fixture = fixtures::ensure(n);
+        if want("load") {
+            for (what, took) in load::breakdown(&fixture) {
+                println!("  {what}: {took:.2} ms");
+            }
+        }
         if want("keys") {
             let k = keys::headless(&fixture, rounds);
             println!("keystroke → results frame, headless 160x48: {}", k.per_key.show());

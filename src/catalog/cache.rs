@@ -246,7 +246,7 @@ impl Cache {
                 let done = snapshot::write(&self.conn, &mut list);
                 let _ = self.conn.execute_batch(if done.is_ok() { "COMMIT" } else { "ROLLBACK" });
             } else {
-                list.sort_by_cached_key(crate::catalog::list_order);
+                list.sort_by(crate::catalog::list_order);
             }
             let _ = self.conn.execute_batch("PRAGMA busy_timeout=10000");
         }
