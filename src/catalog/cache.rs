@@ -58,8 +58,21 @@ impl Cache {
         create_private(path)?;
         let err = |source| CacheError::Sqlite { path: path.to_path_buf(), source };
         let conn = Connection::open(path).map_err(err)?;
-        conn.execute_batch("PRAGMA busy_timeout=10000; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
-            .map_err(err)?;
+        conn.execute_batch("PRAGMA busy_timeout=10000").map_err(err)?;
+        // Switching a new file to WAL needs a moment alone with it, and SQLite
+        // answers "locked" at once rather than waiting: two callboards starting
+        // on a fresh cache together retry briefly instead of failing.
+        let mut attempts = 0;
+        loop {
+            match conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;") {
+                Ok(()) => break,
+                Err(e) if attempts < 50 && e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => {
+                    attempts += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Err(e) => return Err(err(e)),
+            }
+        }
         let cache = Cache { conn, path: path.to_path_buf() };
         cache.migrate()?;
         Ok(cache)
