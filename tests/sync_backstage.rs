@@ -250,7 +250,7 @@ fn sync_from_a_real_backstage() {
     // 7. Server gone: sync fails as offline and leaves the cache; reading works and says how old it is.
     server.stop();
     let out = env.callboard(&["sync"], Some(TOKEN));
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(3), "unreachable has its own exit status");
     assert!(
         text(&out.stderr).contains(&format!("cannot connect to {}/api/catalog/entities/by-query", server.url)),
         "{}",

@@ -24,7 +24,8 @@ pub fn run(source: &Source, full: bool) -> Result<(), Exit> {
                 &mut progress,
             ));
             ProgressLine::clear(&label);
-            result.map_err(|e| Exit::new(1, e.to_string()))?.summary(&label)
+            // 3 for "unreachable" so a cron job can tell an outage from a mistake.
+            result.map_err(|e| Exit::new(if e.is_offline() { 3 } else { 1 }, e.to_string()))?.summary(&label)
         }
         Source::Demo(root) | Source::Dir(root) => {
             let started = Instant::now();
