@@ -80,12 +80,20 @@ pub fn typing(fixture: &Fixture, rounds: usize) -> Typing {
     for _ in 0..rounds {
         for query in QUERIES {
             pty.send(b"/");
+            let typing = |s: &str| s.lines().nth(1).is_some_and(|l| l.trim_end() == "/");
+            pty.wait_for(Duration::from_secs(5), typing).expect("search input open");
             pty.settle(Duration::from_millis(40), Duration::from_secs(5));
             for n in 1..=query.len() {
                 let prefix = &query[..n];
+                if prefix.ends_with(' ') {
+                    // A trailing space changes nothing on screen; it is typed, not timed.
+                    pty.send(b" ");
+                    pty.settle(Duration::from_millis(40), Duration::from_secs(5));
+                    continue;
+                }
                 let before = pty.bytes();
                 let sent = Instant::now();
-                pty.send(prefix[n - 1..].as_bytes());
+                pty.send(&prefix.as_bytes()[n - 1..]);
                 let want = format!("/ {prefix}");
                 let done = pty.wait_for(Duration::from_secs(10), |screen| {
                     let mut lines = screen.lines();
@@ -99,7 +107,10 @@ pub fn typing(fixture: &Fixture, rounds: usize) -> Typing {
                 settle.push(ms(last.saturating_duration_since(sent)));
                 bytes.push((pty.bytes() - before) as f64);
             }
+            // Esc alone: were the next key to arrive with it, it would read as Alt-key.
             pty.send(b"\x1b");
+            let cleared = |s: &str| s.lines().nth(1).is_some_and(|l| l.starts_with("Press /"));
+            pty.wait_for(Duration::from_secs(5), cleared).expect("query cleared");
             pty.settle(Duration::from_millis(40), Duration::from_secs(5));
         }
     }

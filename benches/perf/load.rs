@@ -25,7 +25,22 @@ pub fn breakdown(fixture: &Fixture) -> Vec<(String, f64)> {
     let t = Instant::now();
     let catalog = Catalog::in_list_order(summaries);
     out.push(("build catalog (key index)".to_string(), ms(t.elapsed())));
-    for q in ["", "p", "pa", "pay", "paym", "payments-api", "kind:api", "kind:api pay", "owner:team-pay", "tag:java"] {
+    for q in [
+        "o",
+        "t",
+        "k",
+        "l",
+        "",
+        "p",
+        "pa",
+        "pay",
+        "paym",
+        "payments-api",
+        "kind:api",
+        "kind:api pay",
+        "owner:team-pay",
+        "tag:java",
+    ] {
         let t = Instant::now();
         let hits = run_query(&catalog, &Query::parse(q));
         out.push((format!("search {q:?} ({} hits)", hits.len()), ms(t.elapsed())));

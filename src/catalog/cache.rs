@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 mod snapshot;
 
 // 3: relations packed with one-byte type codes (catalog::relation_list).
-const SCHEMA_VERSION: i64 = 3;
+// 4: the list snapshot (cache/snapshot.rs).
+const SCHEMA_VERSION: i64 = 4;
 const FIELD_SEP: char = '\u{1f}';
 
 #[derive(Debug, thiserror::Error)]

@@ -108,7 +108,7 @@ impl Catalog {
     /// skips even the check (55 ms at 100k).
     pub fn in_list_order(entities: Vec<Summary>) -> Catalog {
         debug_assert!(entities.is_sorted_by(|a, b| list_order(a, b).is_le()));
-        let mut index = HashMap::with_capacity_and_hasher(entities.len(), KeyHasher::default());
+        let mut index = HashMap::with_capacity_and_hasher(entities.len(), KeyHasher);
         index.extend(entities.iter().enumerate().map(|(i, e)| (e.key.clone(), i as u32)));
         Catalog { entities, index, search_memo: Default::default() }
     }

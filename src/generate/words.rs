@@ -251,7 +251,8 @@ pub fn description(rng: &mut Rng, subject: &str) -> String {
     let mut out = format!("{} {} for {subject}.", rng.pick(OPENERS), rng.pick(OBJECTS));
     for _ in 0..1 + rng.below(4) {
         out.push(' ');
-        out.push_str(*rng.pick(DETAILS));
+        let detail = *rng.pick(DETAILS);
+        out.push_str(detail);
     }
     out
 }

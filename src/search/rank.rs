@@ -103,6 +103,9 @@ fn atom(word: &str) -> Atom {
     Atom::new(word, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy, false)
 }
 
+/// One thread's share of a scan: its candidates, results, matcher, scratch.
+type ScanPart<'a> = (&'a [u32], Vec<Hit>, Matcher, Vec<char>);
+
 /// Below this many candidates one thread is quicker than starting another.
 const PARALLEL_FROM: usize = 20_000;
 
@@ -123,33 +126,42 @@ pub fn run(catalog: &Catalog, query: &Query) -> Vec<Hit> {
             &all
         }
     };
-    let scan = |part: &[u32]| -> Vec<Hit> {
-        let mut matcher = Matcher::new(Config::DEFAULT);
-        let mut buf = Vec::new();
-        part.iter()
-            .filter_map(|&idx| {
-                let s = catalog.at(idx);
-                let passes = query.terms.iter().zip(&exact).all(|(t, &ex)| field_matches(s, t, ex) != t.negate);
-                if !passes || query.excluded_words.iter().any(|w| lower_contains(&s.name, w)) {
-                    return None;
-                }
-                let mut score = 0i64;
-                for word in &words {
-                    score += word_score(&mut matcher, &mut buf, s, word)?;
-                }
-                Some(Hit { idx, score })
-            })
-            .collect()
+    // Everything a scan writes is allocated here, on the calling thread: a
+    // helper thread that allocated would leave memory behind when it ends.
+    let scan = |part: &[u32], out: &mut Vec<Hit>, matcher: &mut Matcher, buf: &mut Vec<char>| {
+        out.extend(part.iter().filter_map(|&idx| {
+            let s = catalog.at(idx);
+            let passes = query.terms.iter().zip(&exact).all(|(t, &ex)| field_matches(s, t, ex) != t.negate);
+            if !passes || query.excluded_words.iter().any(|w| lower_contains(&s.name, w)) {
+                return None;
+            }
+            let mut score = 0i64;
+            for word in &words {
+                score += word_score(matcher, buf, s, word)?;
+            }
+            Some(Hit { idx, score })
+        }));
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
-    let mut hits: Vec<Hit> = if candidates.len() >= PARALLEL_FROM && threads > 1 && !words.is_empty() {
-        let size = candidates.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            let parts: Vec<_> = candidates.chunks(size).map(|part| scope.spawn(move || scan(part))).collect();
-            parts.into_iter().flat_map(|p| p.join().expect("search thread")).collect()
-        })
-    } else {
-        scan(candidates)
+    let parts = if candidates.len() >= PARALLEL_FROM && !words.is_empty() { threads } else { 1 };
+    let size = candidates.len().div_ceil(parts).max(1);
+    let mut work: Vec<ScanPart> = candidates
+        .chunks(size)
+        .map(|part| (part, Vec::with_capacity(part.len()), Matcher::new(Config::DEFAULT), Vec::new()))
+        .collect();
+    match work.split_first_mut() {
+        None => {}
+        Some((first, rest)) => std::thread::scope(|scope| {
+            for (part, out, matcher, buf) in rest.iter_mut() {
+                scope.spawn(|| scan(part, out, matcher, buf));
+            }
+            let (part, out, matcher, buf) = first;
+            scan(part, out, matcher, buf);
+        }),
+    }
+    let mut hits: Vec<Hit> = match work.len() {
+        1 => work.pop().map(|w| w.1).unwrap_or_default(),
+        _ => work.into_iter().flat_map(|w| w.1).collect(),
     };
     catalog.search_memo.remember(query, hits.iter().map(|h| h.idx).collect());
     if !words.is_empty() {
@@ -177,12 +189,17 @@ fn word_score(matcher: &mut Matcher, buf: &mut Vec<char>, s: &Summary, word: &Wo
 
 /// Char positions in `text` matched by the query's free words, for highlighting.
 pub fn highlight(text: &str, query: &Query) -> Vec<usize> {
-    let mut matcher = Matcher::new(Config::DEFAULT);
+    thread_local! {
+        // A matcher holds a ~100 KB scratch slab: one per thread, not per row drawn.
+        static MATCHER: std::cell::RefCell<Matcher> = std::cell::RefCell::new(Matcher::new(Config::DEFAULT));
+    }
     let mut buf = Vec::new();
     let mut indices: Vec<u32> = Vec::new();
-    for w in &query.words {
-        atom(w).indices(Utf32Str::new(text, &mut buf), &mut matcher, &mut indices);
-    }
+    MATCHER.with_borrow_mut(|matcher| {
+        for w in &query.words {
+            atom(w).indices(Utf32Str::new(text, &mut buf), matcher, &mut indices);
+        }
+    });
     let mut out: Vec<usize> = indices.into_iter().map(|i| i as usize).collect();
     out.sort_unstable();
     out.dedup();

@@ -17,7 +17,7 @@ const FIELDS: usize = 14;
 const TAG_SEP: char = '\u{1f}';
 
 pub const SCHEMA: &str = "
-    CREATE TABLE snapshot (chunk INTEGER PRIMARY KEY, data BLOB NOT NULL);
+    CREATE TABLE snapshot (chunk INTEGER PRIMARY KEY, entities INTEGER NOT NULL, data BLOB NOT NULL);
     CREATE TRIGGER entities_insert_snapshot AFTER INSERT ON entities BEGIN DELETE FROM snapshot; END;
     CREATE TRIGGER entities_update_snapshot AFTER UPDATE ON entities BEGIN DELETE FROM snapshot; END;
     CREATE TRIGGER entities_delete_snapshot AFTER DELETE ON entities BEGIN DELETE FROM snapshot; END;";
@@ -26,54 +26,62 @@ pub const SCHEMA: &str = "
 pub fn write(conn: &Connection, summaries: &mut [Summary]) -> rusqlite::Result<()> {
     summaries.sort_by(list_order);
     conn.execute("DELETE FROM snapshot", [])?;
-    let mut insert = conn.prepare("INSERT INTO snapshot (chunk, data) VALUES (?1, ?2)")?;
+    let mut insert = conn.prepare("INSERT INTO snapshot (chunk, entities, data) VALUES (?1, ?2, ?3)")?;
     for (i, chunk) in summaries.chunks(CHUNK).enumerate() {
-        insert.execute(params![i as i64, encode(chunk)])?;
+        insert.execute(params![i as i64, chunk.len() as i64, encode(chunk)])?;
     }
     Ok(())
 }
 
 /// The summaries in list order, or None when there is no snapshot (an empty
 /// catalog has none either; reading the table then costs nothing).
-/// Blobs are read through a memory map and decoded on two threads: the
-/// decode (a million small string copies at 100k) is most of the cost.
+/// Decoding (a million small string copies at 100k) is most of the cost, so
+/// every other blob is decoded on a second thread while the next is read;
+/// chunks are appended in order as they finish, so at most two are in
+/// memory beside the result.
 pub fn read(conn: &Connection) -> rusqlite::Result<Option<Vec<Summary>>> {
-    conn.execute_batch("PRAGMA mmap_size = 1073741824")?;
+    let total: Option<i64> = conn.query_row("SELECT sum(entities) FROM snapshot", [], |r| r.get(0))?;
+    let Some(total) = total else { return Ok(None) };
+    let mut out: Vec<Summary> = Vec::with_capacity(total.max(0) as usize);
     let mut stmt = conn.prepare("SELECT data FROM snapshot ORDER BY chunk")?;
     let mut rows = stmt.query([])?;
-    let decoded: Vec<(usize, Option<Vec<Summary>>)> = std::thread::scope(|scope| {
-        let (to_worker, inbox) = std::sync::mpsc::sync_channel::<(usize, Vec<u8>)>(2);
-        let worker =
-            scope.spawn(move || inbox.into_iter().map(|(i, blob)| (i, decode_chunk(&blob))).collect::<Vec<_>>());
-        let mut mine = Vec::new();
-        let mut i = 0;
+    let intact = std::thread::scope(|scope| {
+        let (to_worker, inbox) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
+        let (to_main, results) = std::sync::mpsc::sync_channel::<Option<Vec<Summary>>>(1);
+        scope.spawn(move || {
+            for blob in inbox {
+                if to_main.send(decode_chunk(&blob)).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut intact = true;
+        let mut append = |chunk: Option<Vec<Summary>>| match chunk {
+            Some(chunk) => out.extend(chunk),
+            None => intact = false,
+        };
+        let mut sent = 0usize;
         while let Some(row) = rows.next()? {
             let blob = row.get_ref(0)?.as_blob()?;
-            if i % 2 == 1 {
-                // The worker may have stopped on a panic; its join reports it.
-                let _ = to_worker.send((i, blob.to_vec()));
+            if sent == 0 {
+                // The worker takes the chunk before each one decoded here.
+                let _ = to_worker.send(blob.to_vec());
+                sent += 1;
             } else {
-                mine.push((i, decode_chunk(blob)));
+                let mine = decode_chunk(blob);
+                append(results.recv().ok().flatten());
+                append(mine);
+                sent = 0;
             }
-            i += 1;
         }
         drop(to_worker);
-        mine.extend(worker.join().expect("snapshot decode thread"));
-        Ok::<_, rusqlite::Error>(mine)
+        if sent == 1 {
+            append(results.recv().ok().flatten());
+        }
+        Ok::<_, rusqlite::Error>(intact)
     })?;
-    if decoded.is_empty() {
-        return Ok(None);
-    }
-    let mut decoded = decoded;
-    decoded.sort_by_key(|(i, _)| *i);
-    let total = decoded.iter().map(|(_, c)| c.as_ref().map_or(0, Vec::len)).sum();
-    let mut out = Vec::with_capacity(total);
-    for (_, chunk) in decoded {
-        // A damaged blob: fall back to the table, which is the truth.
-        let Some(chunk) = chunk else { return Ok(None) };
-        out.extend(chunk);
-    }
-    Ok(Some(out))
+    // A damaged blob: fall back to the table, which is the truth.
+    Ok(intact.then_some(out))
 }
 
 fn decode_chunk(blob: &[u8]) -> Option<Vec<Summary>> {
