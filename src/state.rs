@@ -127,7 +127,7 @@ pub enum Overlay {
         scroll: usize,
     },
     Palette {
-        input: TextArea<'static>,
+        input: Box<TextArea<'static>>,
         selected: usize,
     },
     /// First pick a field, then one of its values.

@@ -108,9 +108,12 @@ pub fn is_valid_name(name: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// (input, default kind, default namespace, expected ref or Err).
+    type Case = (&'static str, Option<&'static str>, &'static str, Result<&'static str, ()>);
+
     #[test]
     fn parse_table() {
-        let cases: &[(&str, Option<&str>, &str, Result<&str, ()>)] = &[
+        let cases: &[Case] = &[
             ("component:default/foo", None, "default", Ok("component:default/foo")),
             ("Component:Default/Foo", None, "default", Ok("component:default/Foo")),
             ("foo", Some("Group"), "default", Ok("group:default/foo")),

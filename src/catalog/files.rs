@@ -75,7 +75,7 @@ pub fn load(root: &Path) -> LoadReport {
             }
         };
         report.files_read += 1;
-        let parsed: Vec<(usize, Result<Option<Value>, (usize, String)>)> =
+        let parsed: Vec<(usize, ParsedDocument)> =
             split_documents(&text).into_iter().map(|doc| (doc.first_line, parse_document(&doc.text))).collect();
         // A walked file with no catalog data in it (mkdocs.yml, an OpenAPI spec)
         // is not an error; a Location target, or a catalog file, with a stray
@@ -203,8 +203,11 @@ fn looks_like_entity(value: &Value) -> bool {
     value.get("apiVersion").is_some() || value.get("kind").is_some()
 }
 
+/// A parsed document: Ok(None) when empty; Err((line within document, message)).
+type ParsedDocument = Result<Option<Value>, (usize, String)>;
+
 /// Ok(None) for an empty document; Err((line within document, message)).
-fn parse_document(text: &str) -> Result<Option<Value>, (usize, String)> {
+fn parse_document(text: &str) -> ParsedDocument {
     let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
         // serde_yaml counts lines within the document; the caller adds the
         // document's offset, so drop its own "at line N column M".

@@ -185,8 +185,7 @@ pub fn resolve_owner(catalog: &Catalog, key: &str) -> OwnerResolution {
     // Walk partOf upward (component → system → domain), nearest first.
     let mut seen = HashSet::from([key.to_string()]);
     let mut current = key.to_string();
-    loop {
-        let Some(entity) = catalog.get(&current) else { break };
+    while let Some(entity) = catalog.get(&current) {
         let parent = entity
             .targets(PART_OF)
             .find(|t| catalog.get(t).is_some() && !seen.contains(*t))

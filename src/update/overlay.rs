@@ -40,7 +40,7 @@ pub fn palette_matches(typed: &str) -> Vec<(String, &'static str)> {
 pub fn open_palette(state: &mut State) {
     let mut input = tui_textarea::TextArea::default();
     input.set_cursor_line_style(ratatui::style::Style::default());
-    state.overlay = Some(Overlay::Palette { input, selected: 0 });
+    state.overlay = Some(Overlay::Palette { input: Box::new(input), selected: 0 });
 }
 
 pub fn facet_fields() -> [Field; 7] {
