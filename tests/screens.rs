@@ -270,3 +270,33 @@ fn problems_overlay_names_file_and_line() {
     assert!(s[1].contains("catalog-info.yaml:") && s[1].contains("invalid YAML"), "{}", s[1]);
     assert!(s[1].contains("bad name with spaces"), "{}", s[1]);
 }
+
+#[test]
+fn new_data_keeps_selection_scroll_and_query() {
+    let mut app = Headless::open(demo(), 80, 24, NOW).unwrap();
+    app.keys("/");
+    app.type_text("kind:component");
+    app.keys("enter");
+    app.keys("j j j j j j j j j j j j j j j j j j j j j j");
+    let selected = app.state.selected_key().unwrap().to_string();
+    let offset = app.state.list.offset;
+    assert!(offset > 0, "scrolled");
+    // A sync brings a catalog with one entity fewer (not the selected one) and one more.
+    let mut entities: Vec<_> = app.state.catalog.all().to_vec();
+    let removed = entities.iter().position(|s| s.kind == "Component" && s.key != selected).unwrap();
+    entities.remove(removed);
+    let mut extra = entities.iter().find(|s| s.kind == "Component").unwrap().clone();
+    extra.name = "aaa-new-service".into();
+    extra.key = "component:default/aaa-new-service".into();
+    extra.title.clear();
+    entities.push(extra);
+    app.dispatch(callboard::msg::Msg::CatalogLoaded {
+        catalog: std::sync::Arc::new(callboard::catalog::Catalog::new(entities)),
+        info: app.state.info.clone(),
+    });
+    assert_eq!(app.state.selected_key(), Some(selected.as_str()), "selection kept");
+    assert_eq!(app.state.list.query_text(), "kind:component", "query kept");
+    let visible = app.state.list.selected - app.state.list.offset;
+    assert!(visible < callboard::state::list_viewport(24), "selection still on screen");
+    assert!(app.state.list.offset.abs_diff(offset) <= 1, "scroll moved by at most the one row that changed");
+}
