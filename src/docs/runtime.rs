@@ -46,6 +46,12 @@ pub fn run_blocking(effect: DocsEffect, source: &Source) -> Vec<Msg> {
         DocsEffect::Layout { request, doc, width } => DocsMsg::LaidOut { request, page: Arc::new(layout(&doc, width)) },
         DocsEffect::Copy { .. } => return Vec::new(),
         DocsEffect::OpenBrowser { url } => {
+            // Entity-supplied: only real web addresses go to the opener, so a
+            // value like `--help` or `javascript:` can never become an argument.
+            let allowed = ["http://", "https://", "mailto:", "file:///"];
+            if !allowed.iter().any(|p| url.to_ascii_lowercase().starts_with(p)) {
+                return vec![Msg::Toast(Level::Warn, format!("not opening `{url}`: only http(s), mailto and file addresses"))];
+            }
             return match open::that_detached(&url) {
                 Ok(()) => Vec::new(),
                 Err(e) => vec![Msg::Toast(Level::Error, format!("cannot open a browser ({e}); the address is {url}"))],
