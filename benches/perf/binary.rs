@@ -75,20 +75,21 @@ pub fn typing(fixture: &Fixture, rounds: usize) -> Typing {
     let labels = first_labels(fixture);
     let mut pty = start(fixture);
     pty.wait_for(Duration::from_secs(30), list_ready(&labels, fixture.entities)).expect("list on screen");
-    pty.settle(Duration::from_millis(300), Duration::from_secs(5));
+    pty.settle(pty.started, Duration::from_millis(300), Duration::from_secs(5));
     let (mut latency, mut settle, mut bytes) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..rounds {
         for query in QUERIES {
             pty.send(b"/");
             let typing = |s: &str| s.lines().nth(1).is_some_and(|l| l.trim_end() == "/");
             pty.wait_for(Duration::from_secs(5), typing).expect("search input open");
-            pty.settle(Duration::from_millis(40), Duration::from_secs(5));
+            pty.settle(Instant::now(), Duration::from_millis(40), Duration::from_millis(200));
             for n in 1..=query.len() {
                 let prefix = &query[..n];
                 if prefix.ends_with(' ') {
                     // A trailing space changes nothing on screen; it is typed, not timed.
+                    let sent = Instant::now();
                     pty.send(b" ");
-                    pty.settle(Duration::from_millis(40), Duration::from_secs(5));
+                    pty.settle(sent, Duration::from_millis(40), Duration::from_secs(1));
                     continue;
                 }
                 let before = pty.bytes();
@@ -103,7 +104,7 @@ pub fn typing(fixture: &Fixture, rounds: usize) -> Typing {
                 });
                 let done = done.unwrap_or_else(|| panic!("no results for {prefix:?}:\n{}", pty.screen_text()));
                 latency.push(ms(done - sent));
-                let last = pty.settle(Duration::from_millis(40), Duration::from_secs(5));
+                let last = pty.settle(sent, Duration::from_millis(40), Duration::from_secs(2));
                 settle.push(ms(last.saturating_duration_since(sent)));
                 bytes.push((pty.bytes() - before) as f64);
             }
@@ -111,7 +112,7 @@ pub fn typing(fixture: &Fixture, rounds: usize) -> Typing {
             pty.send(b"\x1b");
             let cleared = |s: &str| s.lines().nth(1).is_some_and(|l| l.starts_with("Press /"));
             pty.wait_for(Duration::from_secs(5), cleared).expect("query cleared");
-            pty.settle(Duration::from_millis(40), Duration::from_secs(5));
+            pty.settle(Instant::now(), Duration::from_millis(40), Duration::from_millis(200));
         }
     }
     let peak_rss_kib = pty.peak_rss_kib().unwrap_or(0);
@@ -131,19 +132,20 @@ pub fn fzf_typing(fixture: &Fixture) -> Option<(Summary, Summary)> {
     let mut pty = Pty::spawn("/bin/sh", &["-c", &script], &[], COLS, ROWS);
     let total = fixture.entities.to_string();
     pty.wait_for(Duration::from_secs(30), |s| s.contains(&format!("{total}/{total}")))?;
-    pty.settle(Duration::from_millis(300), Duration::from_secs(5));
+    pty.settle(pty.started, Duration::from_millis(300), Duration::from_secs(5));
     let (mut settle, mut bytes) = (Vec::new(), Vec::new());
     for query in QUERIES.iter().filter(|q| !q.contains(':')) {
         for c in query.chars() {
             let before = pty.bytes();
             let sent = Instant::now();
             pty.send(c.to_string().as_bytes());
-            let last = pty.settle(Duration::from_millis(40), Duration::from_secs(5));
+            let last = pty.settle(sent, Duration::from_millis(40), Duration::from_secs(2));
             settle.push(ms(last.saturating_duration_since(sent)));
             bytes.push((pty.bytes() - before) as f64);
         }
+        let sent = Instant::now();
         pty.send(b"\x15"); // ctrl-u: clear the query
-        pty.settle(Duration::from_millis(100), Duration::from_secs(5));
+        pty.settle(sent, Duration::from_millis(100), Duration::from_secs(5));
     }
     pty.stop();
     Some((Summary::of(&settle), Summary::of(&bytes)))

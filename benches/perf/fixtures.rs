@@ -56,7 +56,8 @@ pub fn ensure(entities: usize) -> Fixture {
     let mut lines = stamped.lines();
     let mut generated: Option<Generated> = None;
     let gen = || generate(Options { entities, seed: SEED });
-    if lines.next() != Some(want.as_str()) {
+    let complete = lines.next() == Some(want.as_str()) && lines.filter(|l| !l.is_empty()).count() == 2;
+    if !complete {
         let started = Instant::now();
         let _ = std::fs::remove_dir_all(&dir);
         let g = gen();

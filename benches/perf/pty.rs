@@ -124,17 +124,20 @@ impl Pty {
         }
     }
 
-    /// Wait until nothing has been written for `quiet`; returns the time of
-    /// the last byte (when the screen settled).
-    pub fn settle(&self, quiet: Duration, timeout: Duration) -> Instant {
-        let deadline = Instant::now() + timeout;
+    /// Wait for output written after `since`, then until nothing more has
+    /// come for `quiet`; returns the time of the last byte (when the screen
+    /// settled), or `since` when nothing came within `timeout`.
+    pub fn settle(&self, since: Instant, quiet: Duration, timeout: Duration) -> Instant {
         loop {
             let last = self.output.0.lock().unwrap().last_byte;
             let now = Instant::now();
-            if now.duration_since(last) >= quiet || now >= deadline {
+            if last > since && now.duration_since(last) >= quiet {
                 return last;
             }
-            std::thread::sleep(Duration::from_millis(2));
+            if now.duration_since(since) >= timeout {
+                return if last > since { last } else { since };
+            }
+            std::thread::sleep(Duration::from_millis(1));
         }
     }
 
