@@ -5,6 +5,7 @@ pub mod app;
 pub mod backstage;
 pub mod catalog;
 pub mod cli;
+pub mod compact_backend;
 pub mod config;
 pub mod docs;
 pub mod effect;

@@ -6,17 +6,19 @@ use crossterm::{
     execute,
     terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen},
 };
+use crate::compact_backend::CompactBackend;
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use std::io::{stdout, Stdout};
 
-pub type Term = Terminal<CrosstermBackend<Stdout>>;
+/// Crossterm behind [`CompactBackend`], which trims the bytes of each frame.
+pub type Term = Terminal<CompactBackend<CrosstermBackend<Stdout>>>;
 
 pub fn init() -> std::io::Result<Term> {
     install_panic_hook();
     enable_raw_mode()?;
     execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
-    let mut terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
+    let mut terminal = Terminal::new(CompactBackend::new(CrosstermBackend::new(stdout())))?;
     terminal.clear()?;
     Ok(terminal)
 }
