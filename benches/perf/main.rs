@@ -9,6 +9,7 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod binary;
+mod engines;
 mod fixtures;
 mod keys;
 mod load;
@@ -76,6 +77,11 @@ fn main() {
             println!("  first key of each query (widest search): {}", k.first_key.show());
         }
         if want("match") {
+            let e = engines::compare(&fixture, "payments-api");
+            println!("matcher alone, all names × each prefix of `payments-api`, one thread:");
+            println!("  fuzzy-matcher (SkimMatcherV2): {}", e.fuzzy_matcher.show());
+            println!("  nucleo-matcher:               {}", e.nucleo.show());
+            println!("  names matched, summed over prefixes: {} vs {}", e.matched.0, e.matched.1);
             let m = keys::matching(&fixture, "payments-api");
             println!("matching step, each prefix of `payments-api`: callboard {}", m.callboard.show());
             if let Some(f) = m.fzf {
