@@ -165,6 +165,45 @@ mod tests {
     use super::*;
     use crate::catalog::Relation;
 
+    fn comp(name: &str, desc: &str) -> serde_json::Value {
+        serde_json::json!({"apiVersion": "v1", "kind": "Component",
+            "metadata": {"name": name, "description": desc, "tags": ["t"]},
+            "spec": {"owner": "team"},
+            "relations": [{"type": "ownedBy", "targetRef": "group:default/team"}]})
+    }
+
+    /// The snapshot must always say what the table says: after a full
+    /// write, after a patch, and after a write that bypassed it.
+    #[test]
+    fn snapshot_follows_the_table() {
+        use crate::catalog::cache::{Cache, StoredEntity};
+        let mut cache = Cache::in_memory().unwrap();
+        let v1 = [comp("b", "two"), comp("a", "one"), comp("c", "three")];
+        let stored: Vec<_> = v1.iter().map(|raw| StoredEntity { raw, etag: "" }).collect();
+        cache.replace_all(&stored, &[]).unwrap();
+        let table = |cache: &Cache| {
+            let mut all = cache.scan_summaries().unwrap();
+            all.sort_by(list_order);
+            all
+        };
+        assert!(read(&cache.conn).unwrap().is_some());
+        assert_eq!(cache.load_summaries().unwrap(), table(&cache));
+        let changed = [comp("a", "uno"), comp("d", "four")];
+        let upserts: Vec<_> = changed.iter().map(|raw| StoredEntity { raw, etag: "e2" }).collect();
+        cache.apply_changes(&upserts, &["component:default/c".into()], &[]).unwrap();
+        let snap = read(&cache.conn).unwrap().expect("patched, not dropped");
+        assert_eq!(snap, table(&cache));
+        assert_eq!(snap.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), vec!["a", "b", "d"]);
+        assert_eq!(snap[0].description, "uno");
+        // A write that knows nothing of the snapshot empties it (trigger);
+        // the next load reads the table and leaves a fresh snapshot behind.
+        cache.conn.execute("UPDATE entities SET description = 'direct' WHERE name = 'b'", []).unwrap();
+        assert!(read(&cache.conn).unwrap().is_none());
+        let loaded = cache.load_summaries().unwrap();
+        assert_eq!(loaded[1].description, "direct");
+        assert_eq!(read(&cache.conn).unwrap(), Some(loaded));
+    }
+
     #[test]
     fn round_trip_and_damage() {
         let s = Summary {
