@@ -163,7 +163,7 @@ pub fn run(catalog: &Catalog, query: &Query) -> Vec<Hit> {
         1 => work.pop().map(|w| w.1).unwrap_or_default(),
         _ => work.into_iter().flat_map(|w| w.1).collect(),
     };
-    catalog.search_memo.remember(query, hits.iter().map(|h| h.idx).collect());
+    catalog.search_memo.remember(query, &exact, hits.iter().map(|h| h.idx).collect());
     if !words.is_empty() {
         // Candidates are in list order, so this equals a stable sort by score.
         hits.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.idx.cmp(&b.idx)));
