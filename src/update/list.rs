@@ -106,9 +106,10 @@ pub fn set_query(state: &mut State, text: &str) -> Vec<Effect> {
 pub fn start_search(state: &mut State) -> Vec<Effect> {
     state.list.generation += 1;
     state.list.searching = true;
-    // The empty query is the whole list in order: nothing to match, so answer
-    // it here. The first frame then shows rows, not "Searching…".
-    if state.list.query_text().trim().is_empty() && !state.list.mine {
+    // A query with nothing to match (empty, or a half-typed `kind:`) is the
+    // whole list in order: answer it here. The first frame then shows rows,
+    // not "Searching…", and no search is queued behind the keystroke.
+    if !state.list.mine && crate::search::Query::parse(&state.list.query_text()).is_empty() {
         let hits = (0..state.catalog.len() as u32).map(|idx| Hit { idx, score: 0 }).collect();
         let generation = state.list.generation;
         return search_done(state, generation, Arc::new(hits));
