@@ -24,6 +24,8 @@ pub struct Catalog {
     index: HashMap<String, u32, KeyHasher>,
     /// The last search over this catalog, to narrow the next one from.
     pub(crate) search_memo: crate::search::memo::SearchMemo,
+    /// Field values as columns, for field terms; built per field on first use.
+    pub(crate) search_columns: crate::search::columns::Columns,
 }
 
 /// FNV-1a for the key index: ref keys are short and not attacker-chosen in
@@ -110,7 +112,7 @@ impl Catalog {
         debug_assert!(entities.is_sorted_by(|a, b| list_order(a, b).is_le()));
         let mut index = HashMap::with_capacity_and_hasher(entities.len(), KeyHasher);
         index.extend(entities.iter().enumerate().map(|(i, e)| (e.key.clone(), i as u32)));
-        Catalog { entities, index, search_memo: Default::default() }
+        Catalog { entities, index, search_memo: Default::default(), search_columns: Default::default() }
     }
 
     pub fn len(&self) -> usize {

@@ -1,6 +1,7 @@
 //! Search: the query language and the ranking, shared by the TUI and the CLI
 //! so that both return the same entities in the same order.
 
+pub mod columns;
 pub mod facets;
 pub mod memo;
 pub mod query;

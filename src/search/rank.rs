@@ -6,6 +6,7 @@
 //! per entity, the previous results reused when the query only narrows
 //! (search::memo), and the scan split across cores when it is large.
 
+use super::columns::Column;
 use super::query::{Field, Query, Term};
 use crate::catalog::{Catalog, Summary};
 use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization};
@@ -50,19 +51,45 @@ fn lower_contains(candidate: &str, value: &str) -> bool {
     }
 }
 
-/// Whether one entity passes one term (`exact`: whole value, else prefix).
-fn field_matches(s: &Summary, term: &Term, exact: bool) -> bool {
-    let v = term.value.as_str();
-    let test = |candidate: &str| if exact { lower_eq(candidate, v) } else { lower_starts_with(candidate, v) };
-    match term.field {
-        Field::Kind => test(&s.kind),
-        Field::Type => test(&s.spec_type),
-        Field::Lifecycle => test(&s.lifecycle),
-        Field::Namespace => test(&s.namespace),
-        Field::Tag => s.tags.iter().any(|t| test(t)),
-        Field::Owner => ref_field_matches(&s.owner, v, exact),
-        Field::System => ref_field_matches(&s.system, v, exact),
-        Field::Name => lower_contains(&s.name, v),
+/// Whether one value of a field passes a term (`exact`: whole value, else prefix).
+fn value_matches(field: Field, value: &str, v: &str, exact: bool) -> bool {
+    match field {
+        Field::Owner | Field::System => ref_field_matches(value, v, exact),
+        Field::Name => lower_contains(value, v),
+        _ if exact => lower_eq(value, v),
+        _ => lower_starts_with(value, v),
+    }
+}
+
+/// A term made ready for a scan: decided once per distinct value of its
+/// field (search::columns), then a lookup per entity.
+struct TermFilter<'a> {
+    term: &'a Term,
+    column: Option<&'a Column>,
+    /// Per value id of the column: does it pass?
+    allowed: Vec<bool>,
+    /// The value exists as typed; otherwise the user is still typing and
+    /// the term acts as a prefix, so the list narrows live.
+    exact: bool,
+}
+
+impl<'a> TermFilter<'a> {
+    fn new(catalog: &'a Catalog, term: &'a Term) -> TermFilter<'a> {
+        let column = catalog.search_columns.get(term.field, catalog.all());
+        let (v, field) = (term.value.as_str(), term.field);
+        let exact = column.is_some_and(|c| c.values.iter().any(|value| value_matches(field, value, v, true)));
+        let allowed = column.map_or_else(Vec::new, |c| {
+            c.values.iter().map(|value| value_matches(field, value, v, exact)).collect()
+        });
+        TermFilter { term, column, allowed, exact }
+    }
+
+    fn passes(&self, s: &Summary, idx: u32) -> bool {
+        let hit = match self.column {
+            Some(c) => c.of(idx).iter().any(|&id| self.allowed[id as usize]),
+            None => lower_contains(&s.name, &self.term.value),
+        };
+        hit != self.term.negate
     }
 }
 
@@ -85,12 +112,6 @@ fn ref_field_matches(key: &str, value: &str, exact: bool) -> bool {
     }
 }
 
-/// A term is exact when some entity has exactly that value; otherwise the
-/// user is still typing and it acts as a prefix, so the list narrows live.
-fn term_is_exact(catalog: &Catalog, term: &Term) -> bool {
-    term.field != Field::Name && catalog.all().iter().any(|s| field_matches(s, term, true))
-}
-
 /// A free word, prepared once per search.
 struct Word {
     atom: Atom,
@@ -111,7 +132,8 @@ const PARALLEL_FROM: usize = 20_000;
 
 /// Run a query over the catalog: all matches, best first.
 pub fn run(catalog: &Catalog, query: &Query) -> Vec<Hit> {
-    let exact: Vec<bool> = query.terms.iter().map(|t| term_is_exact(catalog, t)).collect();
+    let filters: Vec<TermFilter> = query.terms.iter().map(|t| TermFilter::new(catalog, t)).collect();
+    let exact: Vec<bool> = filters.iter().map(|f| f.exact).collect();
     let words: Vec<Word> = query
         .words
         .iter()
@@ -131,7 +153,7 @@ pub fn run(catalog: &Catalog, query: &Query) -> Vec<Hit> {
     let scan = |part: &[u32], out: &mut Vec<Hit>, matcher: &mut Matcher, buf: &mut Vec<char>| {
         out.extend(part.iter().filter_map(|&idx| {
             let s = catalog.at(idx);
-            let passes = query.terms.iter().zip(&exact).all(|(t, &ex)| field_matches(s, t, ex) != t.negate);
+            let passes = filters.iter().all(|f| f.passes(s, idx));
             if !passes || query.excluded_words.iter().any(|w| lower_contains(&s.name, w)) {
                 return None;
             }
