@@ -72,7 +72,7 @@ pub async fn run(options: AppOptions) -> anyhow::Result<()> {
     state.last_sync_started = unix_now();
     spawn_ticks(tx.clone());
 
-    terminal.draw(|f| crate::ui::render(f, &state))?;
+    tui::draw(&mut terminal, &state)?;
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
         while let Ok(more) = rx.try_recv() {
@@ -86,7 +86,7 @@ pub async fn run(options: AppOptions) -> anyhow::Result<()> {
         if state.quit {
             break;
         }
-        terminal.draw(|f| crate::ui::render(f, &state))?;
+        tui::draw(&mut terminal, &state)?;
     }
     tui::restore();
     Ok(())

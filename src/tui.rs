@@ -9,18 +9,31 @@ use crossterm::{
 use crate::compact_backend::CompactBackend;
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
-use std::io::{stdout, Stdout};
+use std::io::{stdout, BufWriter, Stdout};
 
 /// Crossterm behind [`CompactBackend`], which trims the bytes of each frame.
-pub type Term = Terminal<CompactBackend<CrosstermBackend<Stdout>>>;
+/// Buffered so a frame leaves in one write: stdout alone flushes every 1 KiB,
+/// and a terminal (or tmux) can then show half a frame.
+pub type Term = Terminal<CompactBackend<CrosstermBackend<BufWriter<Stdout>>>>;
 
 pub fn init() -> std::io::Result<Term> {
     install_panic_hook();
     enable_raw_mode()?;
     execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
-    let mut terminal = Terminal::new(CompactBackend::new(CrosstermBackend::new(stdout())))?;
+    let writer = BufWriter::with_capacity(1 << 16, stdout());
+    let mut terminal = Terminal::new(CompactBackend::new(CrosstermBackend::new(writer)))?;
     terminal.clear()?;
     Ok(terminal)
+}
+
+/// Draw one frame inside a synchronized update (DEC mode 2026), so terminals
+/// that support it show the whole frame at once; others ignore the mode.
+pub fn draw(terminal: &mut Term, state: &crate::state::State) -> std::io::Result<()> {
+    use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+    execute!(stdout(), BeginSynchronizedUpdate)?;
+    let drawn = terminal.draw(|f| crate::ui::render(f, state)).map(|_| ());
+    execute!(stdout(), EndSynchronizedUpdate)?;
+    drawn
 }
 
 pub fn restore() {

@@ -54,14 +54,20 @@ impl Tmux {
 
     /// Wait until the screen shows `text`, or fail with what it shows.
     fn wait_for(&self, text: &str) -> String {
+        self.wait_until(text, |s| s.contains(text))
+    }
+
+    /// Wait until the screen passes `check` (a frame may be caught half drawn,
+    /// so a condition is polled, never judged on one capture).
+    fn wait_until(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
             let screen = self.screen();
-            if screen.contains(text) {
+            if check(&screen) {
                 return screen;
             }
             if Instant::now() > deadline {
-                panic!("timed out waiting for {text:?}; screen:\n{screen}");
+                panic!("timed out waiting for {what}; screen:\n{screen}");
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -94,9 +100,11 @@ fn search_open_follow_back_help_quit() {
 
     tmux.send(&["/"]);
     tmux.type_text("kind:api owner:team-pay");
-    let screen = tmux.wait_for("Payments REST API v2");
-    assert!(!screen.contains("Ledger Service"), "components are filtered out:\n{screen}");
-    assert!(screen.contains("matches"), "{screen}");
+    // Components are filtered out, APIs stay.
+    let screen = tmux.wait_until("only the team's APIs", |s| {
+        s.contains("Payments REST API v2") && !s.contains("Ledger Service") && !s.contains("Component")
+    });
+    assert!(screen.contains("5 matches"), "{screen}");
 
     // Narrow to one and open it.
     tmux.type_text(" payments-rest");
