@@ -7,6 +7,11 @@ use std::sync::Arc;
 #[derive(Debug)]
 pub enum Effect {
     Quit,
+    /// Build a fresh catalog's search columns off the UI thread, so the
+    /// first field term typed does not pay for them.
+    WarmSearch {
+        catalog: Arc<Catalog>,
+    },
     /// Run a query; the result carries the generation so stale ones are dropped.
     Search {
         generation: u64,

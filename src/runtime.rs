@@ -15,6 +15,10 @@ pub fn run_local(effect: Effect, source: &Source) -> Vec<Msg> {
     match effect {
         // Switching needs the config's instances: the app's runner does it.
         Effect::Quit | Effect::SwitchSource { .. } => Vec::new(),
+        Effect::WarmSearch { catalog } => {
+            crate::search::columns::warm(&catalog);
+            Vec::new()
+        }
         Effect::Search { generation, query, catalog, only_owners } => {
             let mut hits = run(&catalog, &Query::parse(&query));
             if let Some(owners) = only_owners {

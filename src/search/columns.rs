@@ -78,6 +78,13 @@ impl Columns {
     }
 }
 
+/// Build every column of a catalog now (a background task after a load).
+pub fn warm(catalog: &crate::catalog::Catalog) {
+    for field in Field::ALL {
+        catalog.search_columns.get(field, catalog.all());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -46,7 +46,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.catalog = catalog;
             state.info = info;
             state.details.clear();
-            let mut effects = list::start_search(state);
+            let mut effects = vec![Effect::WarmSearch { catalog: state.catalog.clone() }];
+            effects.extend(list::start_search(state));
             effects.extend(entity::reload_open_pages(state));
             effects
         }
