@@ -68,6 +68,8 @@ pub struct Typing {
     pub settle: Summary,
     pub bytes: Summary,
     pub peak_rss_kib: u64,
+    /// The slowest keys: the query so far and its latency.
+    pub slowest: Vec<(String, f64)>,
 }
 
 /// Type the bench queries into the real TUI, one key at a time.
@@ -77,6 +79,7 @@ pub fn typing(fixture: &Fixture, rounds: usize) -> Typing {
     pty.wait_for(Duration::from_secs(30), list_ready(&labels, fixture.entities)).expect("list on screen");
     pty.settle(pty.started, Duration::from_millis(300), Duration::from_secs(5));
     let (mut latency, mut settle, mut bytes) = (Vec::new(), Vec::new(), Vec::new());
+    let mut by_key: Vec<(String, f64)> = Vec::new();
     for _ in 0..rounds {
         for query in QUERIES {
             pty.send(b"/");
@@ -104,6 +107,7 @@ pub fn typing(fixture: &Fixture, rounds: usize) -> Typing {
                 });
                 let done = done.unwrap_or_else(|| panic!("no results for {prefix:?}:\n{}", pty.screen_text()));
                 latency.push(ms(done - sent));
+                by_key.push((prefix.to_string(), ms(done - sent)));
                 let last = pty.settle(sent, Duration::from_millis(40), Duration::from_secs(2));
                 settle.push(ms(last.saturating_duration_since(sent)));
                 bytes.push((pty.bytes() - before) as f64);
@@ -117,7 +121,15 @@ pub fn typing(fixture: &Fixture, rounds: usize) -> Typing {
     }
     let peak_rss_kib = pty.peak_rss_kib().unwrap_or(0);
     pty.stop();
-    Typing { latency: Summary::of(&latency), settle: Summary::of(&settle), bytes: Summary::of(&bytes), peak_rss_kib }
+    by_key.sort_by(|a, b| b.1.total_cmp(&a.1));
+    by_key.truncate(5);
+    Typing {
+        latency: Summary::of(&latency),
+        settle: Summary::of(&settle),
+        bytes: Summary::of(&bytes),
+        peak_rss_kib,
+        slowest: by_key,
+    }
 }
 
 /// fzf over the same labels in the same pty, typing the same free-text

@@ -98,6 +98,8 @@ fn main() {
             let t = binary::typing(&fixture, 1);
             println!("keystroke → results on screen (real binary, pty): {}", t.latency.show());
             println!("  to the key's last byte: {}", t.settle.show());
+            let slowest: Vec<String> = t.slowest.iter().map(|(q, ms)| format!("{q:?} {ms:.1} ms")).collect();
+            println!("  slowest keys: {}", slowest.join(", "));
             println!(
                 "  bytes written per key: median {:.0} B, p99 {:.0} B, max {:.0} B",
                 t.bytes.p50, t.bytes.p99, t.bytes.max
