@@ -1,12 +1,12 @@
 //! Terminal set-up and tear-down, with a panic hook that restores the
 //! terminal before the panic message is printed.
 
+use crate::compact_backend::CompactBackend;
 use crossterm::{
     event::{DisableBracketedPaste, EnableBracketedPaste},
     execute,
     terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen},
 };
-use crate::compact_backend::CompactBackend;
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use std::io::{stdout, BufWriter, Stdout};
