@@ -331,7 +331,7 @@ mod tests {
         let mut hits: Vec<Hit> =
             (0..10_000u32).map(|idx| Hit { idx, score: ((idx * 7919) % 301) as i64 - 50 }).collect();
         let mut want = hits.clone();
-        want.sort_by(|a, b| b.score.cmp(&a.score));
+        want.sort_by_key(|h| std::cmp::Reverse(h.score));
         sort_by_score(&mut hits);
         assert_eq!(hits, want);
     }
