@@ -65,19 +65,66 @@ fn with_gaps_filled(changed: &[(u16, u16, Cell)], known: impl Fn(u16, u16) -> Op
     out
 }
 
+/// Blanks shorter than this are cheaper written than erased (a cursor move
+/// plus `ESC [ K` is about 11 bytes).
+const MIN_ERASE: usize = 12;
+
+/// A space in the terminal's default colours: what an erase leaves behind.
+fn is_blank(cell: &Cell) -> bool {
+    use ratatui::style::Color;
+    cell.symbol() == " " && cell.fg == Color::Reset && cell.bg == Color::Reset && cell.modifier.is_empty() && !cell.skip
+}
+
+/// (row, first column) of rows whose whole tail from that column is blank in
+/// the new screen and where at least MIN_ERASE of those blanks are being drawn.
+fn blank_tails(changed: &[(u16, u16, Cell)], screen: &Buffer) -> Vec<(u16, u16)> {
+    let mut rows: Vec<u16> = changed.iter().map(|(_, y, _)| *y).collect();
+    rows.dedup();
+    let width = screen.area.width;
+    let mut out = Vec::new();
+    for y in rows {
+        if y >= screen.area.height {
+            continue;
+        }
+        let mut start = width;
+        while start > 0 && is_blank(&screen[(start - 1, y)]) {
+            start -= 1;
+        }
+        if start == width {
+            continue;
+        }
+        let drawn = changed.iter().filter(|(cx, cy, _)| *cy == y && *cx >= start).count();
+        if drawn >= MIN_ERASE {
+            out.push((y, start));
+        }
+    }
+    out
+}
+
 impl<B: Backend> Backend for CompactBackend<B> {
     fn draw<'a, I>(&mut self, content: I) -> io::Result<()>
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
         let changed: Vec<(u16, u16, Cell)> = content.map(|(x, y, c)| (x, y, c.clone())).collect();
-        let out = with_gaps_filled(&changed, |x, y| self.known(x, y).cloned());
         for (x, y, cell) in &changed {
             if self.screen.area.contains(Position::new(*x, *y)) {
                 self.screen[(*x, *y)] = cell.clone();
             }
         }
-        self.inner.draw(out.iter().map(|(x, y, c)| (*x, *y, c)))
+        // Rows whose new tail is blank: erase it with one EL instead of spaces.
+        let tails = blank_tails(&changed, &self.screen);
+        let kept: Vec<(u16, u16, Cell)> =
+            changed.into_iter().filter(|(x, y, _)| !tails.iter().any(|(ty, tx)| ty == y && x >= tx)).collect();
+        let out = with_gaps_filled(&kept, |x, y| self.known(x, y).cloned());
+        self.inner.draw(out.iter().map(|(x, y, c)| (*x, *y, c)))?;
+        // ratatui's crossterm backend ends a draw with colours reset, so the
+        // erase paints default blanks, exactly what the cells held.
+        for (y, x) in tails {
+            self.inner.set_cursor_position(Position::new(x, y))?;
+            self.inner.clear_region(ClearType::UntilNewLine)?;
+        }
+        Ok(())
     }
 
     fn append_lines(&mut self, n: u16) -> io::Result<()> {
@@ -161,12 +208,32 @@ mod tests {
     }
 
     #[test]
+    fn a_blank_tail_is_erased_not_written() {
+        use ratatui::backend::TestBackend;
+        use ratatui::widgets::Paragraph;
+        let mut compact = ratatui::Terminal::new(CompactBackend::new(TestBackend::new(40, 2))).unwrap();
+        compact.draw(|f| f.render_widget(Paragraph::new("a long line of text that fills the row"), f.area())).unwrap();
+        let screen = compact.backend().screen.clone();
+        let mut next = screen.clone();
+        next.set_string(0, 0, "short", Style::default());
+        for x in 5..40 {
+            next[(x, 0)] = Cell::default();
+        }
+        let changed: Vec<(u16, u16, Cell)> =
+            screen.diff(&next).into_iter().map(|(x, y, c)| (x, y, c.clone())).collect();
+        assert_eq!(blank_tails(&changed, &next), vec![(0, 5)]);
+        compact.draw(|f| f.render_widget(Paragraph::new("short"), f.area())).unwrap();
+        assert_eq!(compact.backend().inner.buffer()[(20, 0)].symbol(), " ");
+        assert_eq!(compact.backend().inner.buffer()[(4, 0)].symbol(), "t");
+    }
+
+    #[test]
     fn draws_the_same_screen_as_without_it() {
         use ratatui::backend::TestBackend;
         use ratatui::widgets::Paragraph;
         let mut plain = ratatui::Terminal::new(TestBackend::new(20, 3)).unwrap();
         let mut compact = ratatui::Terminal::new(CompactBackend::new(TestBackend::new(20, 3))).unwrap();
-        for text in ["payments api", "payment gateway", "pay"] {
+        for text in ["payments api", "payment gateway and a long tail", "pay", "", "x"] {
             plain.draw(|f| f.render_widget(Paragraph::new(text), f.area())).unwrap();
             compact.draw(|f| f.render_widget(Paragraph::new(text), f.area())).unwrap();
             assert_eq!(plain.backend().buffer(), compact.backend().inner.buffer());
