@@ -122,7 +122,11 @@ impl SourceTx {
 
 impl Runner {
     fn source_tx(&self) -> SourceTx {
-        SourceTx { tx: self.tx.clone(), made_for: self.generation.load(Ordering::SeqCst), current: self.generation.clone() }
+        SourceTx {
+            tx: self.tx.clone(),
+            made_for: self.generation.load(Ordering::SeqCst),
+            current: self.generation.clone(),
+        }
     }
 
     fn spawn(&self, effect: Effect) {

@@ -170,7 +170,8 @@ fn switch_instance_from_the_palette_and_back() {
     let cache = tempfile::tempdir().unwrap();
     // Port 9 on loopback: nothing listens, so this instance is offline.
     let config = cache.path().join("config.toml");
-    std::fs::write(&config, "[[instance]]\nname = \"down\"\nurl = \"http://127.0.0.1:9\"\nconnect_timeout = 1\n").unwrap();
+    std::fs::write(&config, "[[instance]]\nname = \"down\"\nurl = \"http://127.0.0.1:9\"\nconnect_timeout = 1\n")
+        .unwrap();
     let args = format!("--demo --config {}", config.display());
     let Some(tmux) = Tmux::start_with("switch", 100, 30, cache.path(), &args) else { return };
     tmux.wait_for("120 entities");

@@ -37,8 +37,11 @@ fn who_and_deps_after_a_sync_match_the_files_source() {
     let Some(server) = Backstage::start(&fixtures(), 26, |_| {}) else { return };
     let home = tempfile::tempdir().unwrap();
     let config = home.path().join("config.toml");
-    std::fs::write(&config, format!("[[instance]]\nname = \"test\"\nurl = \"{}\"\ntoken_env = \"{TOKEN_ENV}\"\n", server.url))
-        .unwrap();
+    std::fs::write(
+        &config,
+        format!("[[instance]]\nname = \"test\"\nurl = \"{}\"\ntoken_env = \"{TOKEN_ENV}\"\n", server.url),
+    )
+    .unwrap();
     let config = config.to_str().unwrap().to_string();
     let server_args = |rest: &[&str]| -> Vec<String> {
         let mut v: Vec<String> = vec!["--config".into(), config.clone(), "--instance".into(), "test".into()];
@@ -70,11 +73,16 @@ fn who_and_deps_after_a_sync_match_the_files_source() {
     // deps: forward crosses the consumed API to its provider; reverse finds consumers.
     let forward = json(call(server_args(&["deps", "orders-api", "--format", "json"])));
     let text = forward.to_string();
-    assert!(text.contains("api:default/payments-grpc") && text.contains("component:default/payments-service"), "{text}");
+    assert!(
+        text.contains("api:default/payments-grpc") && text.contains("component:default/payments-service"),
+        "{text}"
+    );
     let reverse = json(call(server_args(&["deps", "api:orders-rest", "--reverse", "--format", "json"])));
     let consumers: Vec<&str> =
         reverse["children"].as_array().unwrap().iter().map(|c| c["ref"].as_str().unwrap()).collect();
-    assert!(consumers.contains(&"component:default/checkout-web") && consumers.contains(&"component:default/admin-console"));
+    assert!(
+        consumers.contains(&"component:default/checkout-web") && consumers.contains(&"component:default/admin-console")
+    );
 
     // The files source reading the same folder gives the same answers.
     for question in [

@@ -337,11 +337,7 @@ pub fn fingerprint(root: &Path) -> String {
     if root.is_dir() {
         // YAML, plus what placeholders ($text: ./spec.json) commonly point at,
         // so an edit to either is noticed. Metadata only: cheap.
-        walk_files(
-            root,
-            &|n| [".yaml", ".yml", ".json", ".txt"].iter().any(|ext| n.ends_with(ext)),
-            &mut files,
-        );
+        walk_files(root, &|n| [".yaml", ".yml", ".json", ".txt"].iter().any(|ext| n.ends_with(ext)), &mut files);
     } else {
         files.push(root.to_path_buf());
     }

@@ -50,7 +50,10 @@ pub fn run_blocking(effect: DocsEffect, source: &Source) -> Vec<Msg> {
             // value like `--help` or `javascript:` can never become an argument.
             let allowed = ["http://", "https://", "mailto:", "file:///"];
             if !allowed.iter().any(|p| url.to_ascii_lowercase().starts_with(p)) {
-                return vec![Msg::Toast(Level::Warn, format!("not opening `{url}`: only http(s), mailto and file addresses"))];
+                return vec![Msg::Toast(
+                    Level::Warn,
+                    format!("not opening `{url}`: only http(s), mailto and file addresses"),
+                )];
             }
             return match open::that_detached(&url) {
                 Ok(()) => Vec::new(),

@@ -214,11 +214,7 @@ pub fn open_entity(state: &mut State, key: &str) -> Vec<Effect> {
     // The owner's document too: the page's owner panel shows its contacts.
     let mut wanted = vec![key.to_string()];
     wanted.extend(crate::catalog::graph::resolve_owner(&state.catalog, key).resolved);
-    wanted
-        .into_iter()
-        .filter(|k| !state.details.contains_key(k))
-        .map(|key| Effect::LoadEntity { key })
-        .collect()
+    wanted.into_iter().filter(|k| !state.details.contains_key(k)).map(|key| Effect::LoadEntity { key }).collect()
 }
 
 /// Move a cursor within `len` rows by a command; returns true when handled.
