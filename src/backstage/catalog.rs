@@ -4,6 +4,7 @@ use super::{BackstageError, Client};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
 const BY_QUERY: &str = "api/catalog/entities/by-query";
@@ -61,21 +62,59 @@ impl EntityBrief {
     }
 }
 
-/// A `by-query` page checked and counted but with its items left as JSON,
-/// so the expensive parse can run off the fetch path.
+/// A `by-query` page with its items left as the JSON text received:
+/// splitting, checking and parsing them runs off the fetch path (see
+/// [`RawPage::count`]), and the cache stores the text as it came.
 #[derive(Debug)]
 pub struct RawPage {
-    pub count: usize,
     pub total_items: Option<usize>,
     pub next_cursor: Option<String>,
     body: Vec<u8>,
     url: String,
 }
 
+#[derive(Deserialize)]
+struct RawItems<'a> {
+    #[serde(borrow)]
+    items: Vec<&'a RawValue>,
+}
+
+/// What Backstage writes after the items: `"totalItems":N,"pageInfo":{…}}`.
+#[derive(Deserialize)]
+struct PageTail {
+    #[serde(rename = "totalItems", default)]
+    total_items: Option<usize>,
+    #[serde(rename = "pageInfo", default)]
+    page_info: PageInfo,
+}
+
+/// `totalItems` and the next cursor read from the end of the body, where
+/// Backstage puts them after the items, so the next request need not wait
+/// for the whole page to be scanned. None when the body is not laid out so.
+fn page_tail(body: &[u8]) -> Option<PageTail> {
+    const KEY: &[u8] = b"\"totalItems\":";
+    // The last one: any inside the items comes before it.
+    let at = body.windows(KEY.len()).rposition(|w| w == KEY)?;
+    if !body[..at].ends_with(b"],") || !body.starts_with(b"{\"items\":[") {
+        return None;
+    }
+    let mut tail = b"{".to_vec();
+    tail.extend_from_slice(&body[at..]);
+    serde_json::from_slice(&tail).ok()
+}
+
 impl RawPage {
-    /// Parse the items (blocking work: about 6 ms for 500 full entities).
-    pub fn items<T: DeserializeOwned>(&self) -> Result<Vec<T>, BackstageError> {
-        super::parse_json::<EntityPage<T>>(&self.body, &self.url).map(|page| page.items)
+    /// How many items, checking the whole body on the way (≈ 0.5 ms for 500
+    /// entities; the full sync runs it while the next page is fetched).
+    pub fn count(&self) -> Result<usize, BackstageError> {
+        super::parse_json::<EntityPage<serde::de::IgnoredAny>>(&self.body, &self.url).map(|page| page.items.len())
+    }
+
+    /// Each item's JSON text, in order (about 1 ms for 500 full entities).
+    pub fn items(&self) -> Result<Vec<&RawValue>, BackstageError> {
+        serde_json::from_slice::<RawItems>(&self.body)
+            .map(|page| page.items)
+            .map_err(|e| BackstageError::NotCatalog { url: self.url.clone(), detail: e.to_string() })
     }
 }
 
@@ -96,8 +135,9 @@ impl Client {
         self.request_json(Method::GET, BY_QUERY, &page_query(limit, cursor, fields), None).await
     }
 
-    /// Like [`Client::entities_page`] but leaves the items unparsed: the body
-    /// is only scanned (which still catches a cut-off answer, and retries it).
+    /// Like [`Client::entities_page`] but leaves the items unparsed: only the
+    /// end of the body is read. A body cut off there, or not laid out as
+    /// Backstage does, is scanned whole (a cut-off one is then retried).
     pub async fn entities_page_raw(
         &self,
         limit: usize,
@@ -106,14 +146,14 @@ impl Client {
     ) -> Result<RawPage, BackstageError> {
         let query = page_query(limit, cursor, fields);
         self.request_with(Method::GET, BY_QUERY, &query, None, |bytes, url| {
-            let head: EntityPage<serde::de::IgnoredAny> = super::parse_json(bytes, url)?;
-            Ok(RawPage {
-                count: head.items.len(),
-                total_items: head.total_items,
-                next_cursor: head.next_cursor().map(str::to_string),
-                body: bytes.to_vec(),
-                url: url.to_string(),
-            })
+            let (total_items, next_cursor) = match page_tail(bytes) {
+                Some(tail) => (tail.total_items, tail.page_info.next_cursor.filter(|c| !c.is_empty())),
+                None => {
+                    let head: EntityPage<serde::de::IgnoredAny> = super::parse_json(bytes, url)?;
+                    (head.total_items, head.next_cursor().map(str::to_string))
+                }
+            };
+            Ok(RawPage { total_items, next_cursor, body: bytes.to_vec(), url: url.to_string() })
         })
         .await
     }

@@ -247,14 +247,19 @@ impl Client {
         }
         self.counters.requests.fetch_add(1, Ordering::Relaxed);
         let started = std::time::Instant::now();
-        let response = request.send().await.map_err(|e| self.transport_error(&e, shown))?;
+        let mut response = request.send().await.map_err(|e| self.transport_error(&e, shown))?;
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response.bytes().await.map_err(|e| self.transport_error(&e, shown))?;
-        self.counters.bytes_wire.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         let gzipped = headers.get(CONTENT_ENCODING).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"gzip"));
-        let decoded = if gzipped { gunzip(&bytes) } else { Ok(bytes.to_vec()) };
-        tracing::debug!(%method, url = %shown, status = status.as_u16(), bytes = bytes.len(),
+        // Gunzipped chunk by chunk as it arrives, so decoding overlaps the transfer.
+        let mut body = Body::new(gzipped);
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.transport_error(&e, shown))? {
+            body.push(&chunk);
+        }
+        let wire = body.wire;
+        self.counters.bytes_wire.fetch_add(wire, Ordering::Relaxed);
+        let decoded = body.finish();
+        tracing::debug!(%method, url = %shown, status = status.as_u16(), bytes = wire,
             ms = started.elapsed().as_millis() as u64, "backstage request");
         if status.is_success() {
             let decoded = decoded.map_err(|e| BackstageError::Truncated {
@@ -307,11 +312,38 @@ fn parse_json<T: DeserializeOwned>(bytes: &[u8], shown: &str) -> Result<T, Backs
     })
 }
 
-fn gunzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let mut out = Vec::with_capacity(bytes.len() * 6);
-    flate2::read::MultiGzDecoder::new(bytes).read_to_end(&mut out)?;
-    Ok(out)
+/// A response body being received: counted, and gunzipped when it is gzip.
+struct Body {
+    wire: u64,
+    plain: Vec<u8>,
+    gzip: Option<flate2::write::MultiGzDecoder<Vec<u8>>>,
+    error: Option<std::io::Error>,
+}
+
+impl Body {
+    fn new(gzipped: bool) -> Body {
+        let gzip = gzipped.then(|| flate2::write::MultiGzDecoder::new(Vec::with_capacity(1 << 20)));
+        Body { wire: 0, plain: Vec::new(), gzip, error: None }
+    }
+
+    fn push(&mut self, chunk: &[u8]) {
+        use std::io::Write;
+        self.wire += chunk.len() as u64;
+        match self.gzip.as_mut() {
+            None => self.plain.extend_from_slice(chunk),
+            Some(decoder) if self.error.is_none() => self.error = decoder.write_all(chunk).err(),
+            Some(_) => {}
+        }
+    }
+
+    /// The decoded body; an error for a bad or cut-off gzip stream.
+    fn finish(self) -> std::io::Result<Vec<u8>> {
+        match (self.gzip, self.error) {
+            (None, _) => Ok(self.plain),
+            (Some(_), Some(error)) => Err(error),
+            (Some(decoder), None) => decoder.finish(),
+        }
+    }
 }
 
 fn header_text(headers: &HeaderMap, name: reqwest::header::HeaderName) -> Option<String> {

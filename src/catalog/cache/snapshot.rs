@@ -23,14 +23,29 @@ pub const SCHEMA: &str = "
     CREATE TRIGGER entities_delete_snapshot AFTER DELETE ON entities BEGIN DELETE FROM snapshot; END;";
 
 /// Replace the snapshot with these summaries (sorted into list order here).
+/// Chunks are encoded on a second thread while this one stores the previous
+/// ones (the two take about as long), at most two chunks ahead.
 pub fn write(conn: &Connection, summaries: &mut [Summary]) -> rusqlite::Result<()> {
     summaries.sort_by(list_order);
     conn.execute("DELETE FROM snapshot", [])?;
     let mut insert = conn.prepare("INSERT INTO snapshot (chunk, entities, data) VALUES (?1, ?2, ?3)")?;
-    for (i, chunk) in summaries.chunks(CHUNK).enumerate() {
-        insert.execute(params![i as i64, chunk.len() as i64, encode(chunk)])?;
-    }
-    Ok(())
+    let chunks: Vec<&[Summary]> = summaries.chunks(CHUNK).collect();
+    std::thread::scope(|scope| {
+        let (to_main, encoded) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+        let ahead = chunks.clone();
+        scope.spawn(move || {
+            for chunk in ahead {
+                if to_main.send(encode(chunk)).is_err() {
+                    return;
+                }
+            }
+        });
+        for (i, chunk) in chunks.iter().enumerate() {
+            let blob = encoded.recv().unwrap_or_else(|_| encode(chunk));
+            insert.execute(params![i as i64, chunk.len() as i64, blob])?;
+        }
+        Ok(())
+    })
 }
 
 /// The summaries in list order, or None when there is no snapshot (an empty
@@ -110,20 +125,38 @@ fn fields(s: &Summary) -> [&str; FIELDS] {
 
 /// Layout: u32 count, then count × FIELDS u32 byte lengths, then the text of
 /// every field back to back (one UTF-8 check for the whole chunk on read).
+/// Written into one buffer of the exact size (no regrowing, no second copy).
 fn encode(chunk: &[Summary]) -> Vec<u8> {
-    let mut lengths: Vec<u8> = Vec::with_capacity(4 + chunk.len() * FIELDS * 4);
-    let mut text = String::new();
-    lengths.extend_from_slice(&(chunk.len() as u32).to_le_bytes());
+    let tags_len = |s: &Summary| -> usize {
+        s.tags.iter().map(String::len).sum::<usize>() + s.tags.len().saturating_sub(1) * TAG_SEP.len_utf8()
+    };
+    let field_len = |s: &Summary, i: usize, f: &str| if i == 10 { tags_len(s) } else { f.len() };
+    let text: usize =
+        chunk.iter().map(|s| fields(s).iter().enumerate().map(|(i, f)| field_len(s, i, f)).sum::<usize>()).sum();
+    let mut out: Vec<u8> = Vec::with_capacity(4 + chunk.len() * FIELDS * 4 + text);
+    out.extend_from_slice(&(chunk.len() as u32).to_le_bytes());
     for s in chunk {
-        let tags = s.tags.join(&TAG_SEP.to_string());
         for (i, f) in fields(s).into_iter().enumerate() {
-            let f = if i == 10 { tags.as_str() } else { f };
-            lengths.extend_from_slice(&(f.len() as u32).to_le_bytes());
-            text.push_str(f);
+            out.extend_from_slice(&(field_len(s, i, f) as u32).to_le_bytes());
         }
     }
-    lengths.extend_from_slice(text.as_bytes());
-    lengths
+    let mut sep = [0u8; 4];
+    let sep = TAG_SEP.encode_utf8(&mut sep).as_bytes();
+    for s in chunk {
+        for (i, f) in fields(s).into_iter().enumerate() {
+            if i != 10 {
+                out.extend_from_slice(f.as_bytes());
+                continue;
+            }
+            for (n, tag) in s.tags.iter().enumerate() {
+                if n > 0 {
+                    out.extend_from_slice(sep);
+                }
+                out.extend_from_slice(tag.as_bytes());
+            }
+        }
+    }
+    out
 }
 
 fn decode(blob: &[u8], out: &mut Vec<Summary>) -> Option<()> {
