@@ -74,7 +74,13 @@ pub enum Command {
     NextSection,
     PrevSection,
     Reload,
+    TogglePreview,
 }
+
+/// List commands that act on the selected entity (the preview pane names
+/// their keys; typed during a search, they wait for its results).
+pub const ON_SELECTION: &[Command] =
+    &[Command::Open, Command::OwnerCard, Command::Dependencies, Command::BlastRadius, Command::Runbook];
 
 /// One row of the table.
 pub struct Binding {
@@ -130,6 +136,14 @@ pub const BINDINGS: &[Binding] = &[
     b(X::List, "list.owner", &["o"], C::OwnerCard, "Owner card of the selected entity", true),
     b(X::List, "list.deps", &["d"], C::Dependencies, "Dependency tree of the selected entity", false),
     b(X::List, "list.blast", &["D"], C::BlastRadius, "Blast radius: who depends on it", false),
+    b(
+        X::List,
+        "list.preview",
+        &["p"],
+        C::TogglePreview,
+        "Show or hide the preview of the selected entity (wide terminals)",
+        false,
+    ),
     b(
         X::SearchInput,
         "search.accept",
@@ -287,6 +301,21 @@ impl Keymap {
         self.keys.iter().filter(|(_, _, _, i)| *i == binding_index).map(|(_, k, _, _)| key_label(k)).collect()
     }
 
+    /// The first key and short name (`list.owner`: `owner`) of the binding of
+    /// each command in `context`, in the order given: hints for tight spaces.
+    /// Commands with no key left after overrides are skipped.
+    pub fn brief_hints(&self, context: Context, commands: &[Command]) -> Vec<(String, &'static str)> {
+        commands
+            .iter()
+            .filter_map(|command| {
+                let (i, b) =
+                    BINDINGS.iter().enumerate().find(|(_, b)| b.context == context && b.command == *command)?;
+                let key = self.keys_of(i).into_iter().next()?;
+                Some((key, b.name.rsplit('.').next().unwrap_or(b.name)))
+            })
+            .collect()
+    }
+
     /// Footer hints for a context: `key description` pairs.
     pub fn hints(&self, context: Context) -> Vec<(String, &'static str)> {
         let mut out: Vec<(String, &'static str)> = BINDINGS
@@ -377,6 +406,16 @@ mod tests {
         assert_eq!(map.lookup(Context::SearchInput, &q), None);
         let shifted_g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
         assert_eq!(map.lookup(Context::List, &shifted_g), Some(Command::Bottom));
+    }
+
+    #[test]
+    fn brief_hints_follow_overrides() {
+        let mut o = BTreeMap::new();
+        o.insert("list.owner".to_string(), "O".to_string());
+        o.insert("list.deps".to_string(), String::new());
+        let map = Keymap::new(&o).unwrap();
+        let hints = map.brief_hints(Context::List, &[Command::Open, Command::OwnerCard, Command::Dependencies]);
+        assert_eq!(hints, vec![("enter".to_string(), "open"), ("O".to_string(), "owner")]);
     }
 
     #[test]

@@ -28,6 +28,9 @@ pub struct ListState {
     pub mine: bool,
     /// A command on the selection typed while a search was running.
     pub pending: Option<crate::keymap::Command>,
+    /// Show the preview pane when the terminal is wide enough (`p` toggles;
+    /// kept for the session only).
+    pub preview: bool,
 }
 
 impl Default for ListState {
@@ -46,6 +49,7 @@ impl Default for ListState {
             anchor: None,
             mine: false,
             pending: None,
+            preview: true,
         }
     }
 }
@@ -253,6 +257,14 @@ impl State {
 pub fn list_viewport(height: u16) -> usize {
     height.saturating_sub(5).max(1) as usize
 }
+
+/// Terminal width from which the list shows the preview pane instead of the
+/// Description column: the list's fixed columns (85), the pane's gap, border
+/// and margin (3), and 52 columns of pane text. At 139 the Description column
+/// is 53 wide, so crossing the threshold trades one cut line of description
+/// for all of it at the same measure; narrower panes would also start to cut
+/// full refs and emails.
+pub const PREVIEW_MIN_WIDTH: u16 = 140;
 
 /// Rows the body of a full-screen page can show: minus title, status, footer.
 pub fn page_viewport(height: u16) -> usize {

@@ -65,8 +65,87 @@ fn both_sizes(name: &str, source: fn() -> Source, steps: impl Fn(&mut Headless))
 fn catalog_list() {
     let screens = both_sizes("list", demo, |_| {});
     assert!(screens[0].contains("entities"));
-    assert!(screens[1].contains("Description"), "wide layout shows descriptions");
     assert!(!screens[0].contains("Description"), "80 columns leave descriptions out");
+    // 160 columns: the preview of the selected (first) entity replaces the Description column.
+    assert!(!screens[1].contains("Description"), "{}", screens[1]);
+    let first = Headless::open(demo(), 80, 24, NOW).unwrap();
+    let selected = first.state.catalog.at(first.state.list.hits[0].idx);
+    assert!(screens[1].contains(&selected.description[..40]), "preview shows {}:\n{}", selected.name, screens[1]);
+    let mut app = Headless::open(demo(), 120, 30, NOW).unwrap();
+    assert!(app.screen().contains("Description"), "120 columns show the Description column");
+    app.keys("p");
+    assert!(app.screen().contains("Preview off: it shows when the terminal is 140 columns or wider"));
+    app.dispatch(callboard::msg::Msg::Tick(NOW + 60)); // the toast goes
+    assert!(app.screen().contains("Description"), "no preview below 140 columns, whatever the toggle");
+}
+
+/// Where the preview pane starts: the text after its border on the screen's rows.
+fn pane_text(screen: &str) -> String {
+    screen
+        .lines()
+        .filter_map(|l| l.split_once('│').map(|(_, pane)| pane.trim().to_string()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn preview_pane() {
+    let mut app = Headless::open(demo(), 160, 48, NOW).unwrap();
+    open_payments_api_in_list(&mut app);
+    let screen = app.screen();
+    snap("preview_payments_api_160x48", screen.clone());
+    let pane = pane_text(&screen);
+    let entity = app.state.catalog.get(app.state.selected_key().unwrap()).unwrap();
+    assert_eq!(entity.name, "payments-api");
+    for text in
+        ["Payments API", "component:payments-api", "Owner   Team Payments", "System", "#", "enter open", "p preview"]
+    {
+        assert!(pane.contains(text), "pane lacks {text:?}:\n{pane}");
+    }
+    assert!(pane.contains("depends on"), "relation counts:\n{pane}");
+    // A dissolved team's service: the owner to call is the system's, and says so.
+    let mut orphan = Headless::open(demo(), 160, 48, NOW).unwrap();
+    orphan.keys("/");
+    orphan.type_text("merchant-reports");
+    assert!(pane_text(&orphan.screen()).contains("(inherited)"), "{}", orphan.screen());
+    // `p` hides the pane and brings the Description column back; `p` again shows it.
+    app.keys("p");
+    let hidden = app.screen();
+    snap("preview_off_160x48", hidden.clone());
+    assert!(hidden.contains("Description") && !hidden.contains('│'), "{hidden}");
+    app.keys("p");
+    assert_eq!(app.screen(), screen);
+    // The threshold: 140 columns show the pane, 139 the Description column.
+    for (w, pane_shown) in [(140u16, true), (139, false)] {
+        let mut app = Headless::open(demo(), w, 30, NOW).unwrap();
+        open_payments_api_in_list(&mut app);
+        let screen = app.screen();
+        snap(&format!("preview_threshold_{w}x30"), screen.clone());
+        assert_eq!(screen.contains("Description"), !pane_shown, "{screen}");
+        assert!(screen.lines().all(|l| l.chars().count() <= w as usize));
+    }
+}
+
+#[test]
+fn preview_pane_without_selection() {
+    let mut app = Headless::open(demo(), 160, 48, NOW).unwrap();
+    app.keys("/");
+    app.type_text("zzzz-no-such-thing");
+    let screen = app.screen();
+    assert!(screen.contains("Nothing matches"), "{screen}");
+    assert!(pane_text(&screen).trim().is_empty(), "an empty list previews nothing:\n{screen}");
+    // Results not in yet: the list says so, the pane waits.
+    app.state.list.hits = Default::default();
+    app.state.list.searching = true;
+    let screen = app.screen();
+    assert!(screen.contains("Searching…") && pane_text(&screen).trim().is_empty(), "{screen}");
+}
+
+/// Search for payments-api and go to the results (the list stays on screen).
+fn open_payments_api_in_list(app: &mut Headless) {
+    app.keys("/");
+    app.type_text("payments-api");
+    app.keys("enter");
 }
 
 #[test]

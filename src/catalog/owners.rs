@@ -48,7 +48,9 @@ pub struct OwnerCard {
     pub system_owner: Option<Person>,
 }
 
-fn person(catalog: &Catalog, key: &str) -> Person {
+/// Who a ref names, as people call them: display name or label, and email
+/// when the entity is in the catalog; the ref's name alone when it is not.
+pub fn person(catalog: &Catalog, key: &str) -> Person {
     match catalog.get(key) {
         Some(s) => Person {
             key: s.key.clone(),

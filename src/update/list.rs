@@ -4,18 +4,14 @@ use super::{move_cursor, open_entity};
 use crate::effect::Effect;
 use crate::keymap::Command;
 use crate::search::Hit;
-use crate::state::{list_viewport, Overlay, State};
+use crate::state::{list_viewport, Overlay, State, PREVIEW_MIN_WIDTH};
 use crossterm::event::KeyEvent;
 use std::sync::Arc;
 
 pub fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
     // A command on "the selected entity" typed before the results of the
     // query arrived must act on those results, not on the old list.
-    let acts_on_selection = matches!(
-        command,
-        Command::Open | Command::OwnerCard | Command::Dependencies | Command::BlastRadius | Command::Runbook
-    );
-    if acts_on_selection && state.list.searching {
+    if crate::keymap::ON_SELECTION.contains(&command) && state.list.searching {
         state.list.pending = Some(command);
         return Vec::new();
     }
@@ -67,6 +63,15 @@ pub fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
         }
         Command::Facets => {
             state.overlay = Some(Overlay::Facets { field: None, selected: 0 });
+            Vec::new()
+        }
+        Command::TogglePreview => {
+            state.list.preview = !state.list.preview;
+            if state.width < PREVIEW_MIN_WIDTH {
+                let now = if state.list.preview { "on" } else { "off" };
+                let text = format!("Preview {now}: it shows when the terminal is {PREVIEW_MIN_WIDTH} columns or wider");
+                state.toast(crate::msg::Level::Info, text);
+            }
             Vec::new()
         }
         _ => Vec::new(),

@@ -1,6 +1,7 @@
 //! The catalog list: search line and a table that renders only visible rows,
 //! so 100k entities scroll as smoothly as 100.
 
+use super::preview;
 use crate::search::{highlight, rank::ref_name, Query};
 use crate::state::{list_viewport, State};
 use crate::ui::theme::Theme;
@@ -13,8 +14,27 @@ use ratatui::Frame;
 pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let [search, table] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
     render_search_line(frame, search, state, theme);
-    render_table(frame, table, state, theme);
+    // Wide: the selected entity's preview replaces the Description column.
+    // The split depends on the width and the toggle only, never on the rows,
+    // so the pane does not come and go while results change.
+    if preview::shown(state, area.width) {
+        let (table, pane) = preview::split(table);
+        render_table(frame, table, state, Columns::Wide, theme);
+        preview::render(frame, pane, state, theme);
+    } else if area.width >= 100 {
+        render_table(frame, table, state, Columns::WithDescription, theme);
+    } else {
+        render_table(frame, table, state, Columns::Narrow, theme);
+    }
 }
+
+/// Widths of Name, Kind, Type, Owner and Lifecycle at 100 columns or more, and below.
+const WIDE: [u16; 5] = [30, 10, 9, 20, 12];
+const NARROW: [u16; 5] = [26, 10, 9, 16, 12];
+
+/// The wide columns with their spacing: the list's width when the preview
+/// pane takes the rest.
+pub const LIST_WIDTH: u16 = WIDE[0] + WIDE[1] + WIDE[2] + WIDE[3] + WIDE[4] + 4;
 
 fn render_search_line(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let list = &state.list;
@@ -38,7 +58,17 @@ fn render_search_line(frame: &mut Frame, area: Rect, state: &State, theme: &Them
     }
 }
 
-fn render_table(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+#[derive(Clone, Copy, PartialEq)]
+enum Columns {
+    /// Below 100 columns: narrower Name and Owner.
+    Narrow,
+    /// Beside the preview pane: [`LIST_WIDTH`] columns.
+    Wide,
+    /// Wide, and Description takes the rest of the line.
+    WithDescription,
+}
+
+fn render_table(frame: &mut Frame, area: Rect, state: &State, columns: Columns, theme: &Theme) {
     let list = &state.list;
     if list.hits.is_empty() {
         let text = if state.catalog.is_empty() {
@@ -51,20 +81,15 @@ fn render_table(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         frame.render_widget(Paragraph::new(Span::styled(text, theme.muted())), area);
         return;
     }
-    let wide = area.width >= 100;
-    let name_width: u16 = if wide { 30 } else { 26 };
-    let mut widths = vec![
-        Constraint::Length(name_width),
-        Constraint::Length(10),
-        Constraint::Length(9),
-        Constraint::Length(if wide { 20 } else { 16 }),
-        Constraint::Length(12),
-    ];
-    if wide {
+    let fixed = if columns == Columns::Narrow { NARROW } else { WIDE };
+    let description = columns == Columns::WithDescription;
+    let name_width = fixed[0];
+    let mut widths: Vec<Constraint> = fixed.iter().map(|w| Constraint::Length(*w)).collect();
+    if description {
         widths.push(Constraint::Min(10));
     }
     let mut header = vec!["Name", "Kind", "Type", "Owner", "Lifecycle"];
-    if wide {
+    if description {
         header.push("Description");
     }
     let query = Query::parse(&list.applied_query);
@@ -88,7 +113,7 @@ fn render_table(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                 Cell::from(ref_name(&s.owner).to_string()),
                 Cell::from(Span::styled(s.lifecycle.clone(), theme.lifecycle(&s.lifecycle))),
             ];
-            if wide {
+            if description {
                 cells.push(Cell::from(Span::styled(s.description.clone(), theme.muted())));
             }
             let row = Row::new(cells);

@@ -5,6 +5,7 @@ pub mod help;
 pub mod list;
 pub mod owner;
 pub mod palette;
+pub mod preview;
 pub mod tree;
 
 use ratatui::layout::Rect;
