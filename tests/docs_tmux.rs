@@ -60,6 +60,18 @@ impl Tmux {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
+
+    fn wait_gone(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let screen = self.run(&["capture-pane", "-p", "-t", "docs"]);
+            if !screen.contains(text) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {text:?} to go; screen:\n{screen}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
 }
 
 impl Drop for Tmux {
@@ -86,7 +98,10 @@ fn runbook_search_and_osc52_copy_in_the_real_binary() {
     tmux.type_text("rollback");
     tmux.keys(&["Enter"]);
     tmux.wait_for("match 1 of 3");
-    tmux.keys(&["Escape", "g", "Tab", "Tab", "Tab"]);
+    // Esc and a key read together are Alt+key: let the Esc land first.
+    tmux.keys(&["Escape"]);
+    tmux.wait_gone("match 1 of 3");
+    tmux.keys(&["g", "Tab", "Tab", "Tab"]);
     tmux.wait_for("bash block, 7 lines");
     tmux.keys(&["y"]);
     tmux.wait_for("Copied the code block (7 lines)");

@@ -129,6 +129,8 @@ fn search_open_follow_back_help_quit() {
     let help = tmux.wait_for("Show every key");
     assert!(help.contains("Search: text and field:value terms"), "{help}");
     tmux.send(&["Escape"]);
+    // Esc and a key read together are Alt+key: let the Esc land first.
+    tmux.wait_until("help closed", |s| !s.contains("Show every key"));
     tmux.send(&["q"]);
     let deadline = Instant::now() + Duration::from_secs(5);
     while tmux.alive() && Instant::now() < deadline {
