@@ -26,8 +26,11 @@ const DEFAULT_TOKEN: &str = "callboard-test-token-0123456789abcdef";
 const TOKEN_ENV: &str = "CALLBOARD_BENCH_TOKEN";
 const PAGE: usize = 500;
 const LIST_FIELDS: &str = "kind,metadata.namespace,metadata.name,metadata.etag";
-/// What `callboard sync` asks per listing page (`LIST_PAGE_FACTOR` × page size).
-const LIST_PAGE: usize = 4 * PAGE;
+/// What `callboard sync` asks per listing page over a cache of `total`
+/// (src/sync/backstage.rs, `list_page_size`): everything plus 5 %, in one page.
+fn list_page(total: u64) -> usize {
+    (total as usize + (total as usize / 20).max(100)).clamp(4 * PAGE, 25_000)
+}
 /// Before every measured run: Node collects its garbage when idle, and a run
 /// that starts while it still does is slower.
 const PAUSE: Duration = Duration::from_millis(1500);
@@ -189,10 +192,12 @@ struct Rounds {
     list: Vec<Pass>,
     list_big: Vec<Pass>,
     lines: Vec<String>,
+    /// Entities on the server.
+    total: u64,
 }
 
 fn measure(server: &Server, client: &Client, rounds: usize) -> Rounds {
-    let mut r = Rounds::default();
+    let mut r = Rounds { total: entity_count(server), ..Rounds::default() };
     let run = |f: &mut dyn FnMut() -> Pass| {
         std::thread::sleep(PAUSE);
         f()
@@ -207,7 +212,7 @@ fn measure(server: &Server, client: &Client, rounds: usize) -> Rounds {
         let resync = run(&mut || client.sync(server, &[], &mut resync_line));
         let forced = run(&mut || client.sync(server, &["--full"], &mut forced_line));
         let list = run(&mut || loops::bare(server, PAGE, Some(LIST_FIELDS)));
-        let list_big = run(&mut || loops::bare(server, LIST_PAGE, Some(LIST_FIELDS)));
+        let list_big = run(&mut || loops::bare(server, list_page(r.total), Some(LIST_FIELDS)));
         if round > 0 {
             r.bare.push(bare);
             r.full.push(full);
@@ -263,7 +268,8 @@ fn report(r: &Rounds) {
     let (list, list_big) = (typical(&r.list), typical(&r.list_big));
     println!("bare listing loop, limit {PAGE}: {} ({})", list.show(), runs(&r.list));
     println!(
-        "bare listing loop, limit {LIST_PAGE} (what the resync asks): {} ({})",
+        "bare listing loop, limit {} (what the resync asks): {} ({})",
+        list_page(r.total),
         list_big.show(),
         runs(&r.list_big)
     );
