@@ -1,27 +1,26 @@
 //! Terminal set-up and tear-down, with a panic hook that restores the
 //! terminal before the panic message is printed.
 
-use crate::compact_backend::CompactBackend;
+use crate::term::TermBackend;
 use crossterm::{
     event::{DisableBracketedPaste, EnableBracketedPaste},
     execute,
     terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen},
 };
-use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use std::io::{stdout, BufWriter, Stdout};
 
-/// Crossterm behind [`CompactBackend`], which trims the bytes of each frame.
+/// [`TermBackend`] writes each frame's changes in few bytes.
 /// Buffered so a frame leaves in one write: stdout alone flushes every 1 KiB,
 /// and a terminal (or tmux) can then show half a frame.
-pub type Term = Terminal<CompactBackend<CrosstermBackend<BufWriter<Stdout>>>>;
+pub type Term = Terminal<TermBackend<BufWriter<Stdout>>>;
 
 pub fn init() -> std::io::Result<Term> {
     install_panic_hook();
     enable_raw_mode()?;
     execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
     let writer = BufWriter::with_capacity(1 << 16, stdout());
-    let mut terminal = Terminal::new(CompactBackend::new(CrosstermBackend::new(writer)))?;
+    let mut terminal = Terminal::new(TermBackend::new(writer))?;
     terminal.clear()?;
     Ok(terminal)
 }

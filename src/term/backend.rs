@@ -1,0 +1,322 @@
+//! A ratatui backend that writes each frame's changes in few bytes.
+//!
+//! It remembers what the terminal shows and where its cursor and pen are, so
+//! it can choose, for every changed cell, the cheapest way there: no move at
+//! all, a carriage return, a relative move, re-writing a few unchanged cells,
+//! or an absolute one. A row whose tail is now blank is erased with one EL.
+//! crossterm still does everything else (raw mode, events, size).
+
+use super::emit::{jump, sgr, vertical, Cursor, Pen};
+use ratatui::backend::{Backend, ClearType, WindowSize};
+use ratatui::buffer::{Buffer, Cell};
+use ratatui::layout::{Position, Rect, Size};
+use std::io::{self, Write};
+use unicode_width::UnicodeWidthStr;
+
+/// Longest run of unchanged cells worth re-writing instead of jumping over.
+const MAX_GAP: u16 = 8;
+
+/// Blank cells drawn at a row's end from which one `ESC [ K` is cheaper
+/// than writing them (the move there is needed either way).
+const MIN_ERASE: usize = 3;
+
+pub struct TermBackend<W: Write> {
+    writer: W,
+    /// None: ask the terminal. Tests draw into a fixed size.
+    fixed_size: Option<Size>,
+    /// Columns, as of the last clear.
+    width: u16,
+    /// What the terminal shows, as far as known; None after a partial clear.
+    screen: Option<Buffer>,
+    cursor: Option<Cursor>,
+    pen: Option<Pen>,
+    cursor_visible: Option<bool>,
+}
+
+impl<W: Write> TermBackend<W> {
+    /// For the real terminal: its size comes from crossterm. The terminal
+    /// must have just been cleared (ratatui's `Terminal::clear` does).
+    pub fn new(writer: W) -> TermBackend<W> {
+        TermBackend::build(writer, None)
+    }
+
+    /// A terminal of a fixed size, for tests and measurements.
+    pub fn with_size(writer: W, width: u16, height: u16) -> TermBackend<W> {
+        TermBackend::build(writer, Some(Size::new(width, height)))
+    }
+
+    fn build(writer: W, fixed_size: Option<Size>) -> TermBackend<W> {
+        let mut backend =
+            TermBackend { writer, fixed_size, width: 0, screen: None, cursor: None, pen: None, cursor_visible: None };
+        backend.forget_screen();
+        backend
+    }
+
+    /// Change the size a fixed-size backend reports, as a terminal resize would.
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.fixed_size = Some(Size::new(width, height));
+    }
+
+    /// A freshly cleared screen of the current size.
+    fn forget_screen(&mut self) {
+        let size = self.size().unwrap_or_default();
+        self.width = size.width;
+        self.screen = Some(Buffer::empty(Rect::new(0, 0, size.width, size.height)));
+    }
+
+    /// Note the new cells, and mark the columns a wide character covers.
+    fn remember(&mut self, changed: &[(u16, u16, &Cell)]) {
+        let Some(screen) = &mut self.screen else { return };
+        for &(x, y, cell) in changed {
+            if !screen.area.contains(Position::new(x, y)) {
+                self.screen = None;
+                return;
+            }
+            screen[(x, y)] = cell.clone();
+            for covered in x + 1..(x + cell.symbol().width() as u16).min(screen.area.width) {
+                screen[(covered, y)] = Cell::default();
+                screen[(covered, y)].set_skip(true);
+            }
+        }
+    }
+
+    /// The first column of row y from which the new screen is blank, when
+    /// enough of those blanks are being drawn to be worth one erase.
+    fn blank_tail(&self, y: u16, cells: &[(u16, u16, &Cell)]) -> Option<u16> {
+        let screen = self.screen.as_ref()?;
+        let mut start = screen.area.width;
+        while start > 0 && is_blank(&screen[(start - 1, y)]) {
+            start -= 1;
+        }
+        let drawn = cells.iter().filter(|(x, _, _)| *x >= start).count();
+        (drawn >= MIN_ERASE).then_some(start)
+    }
+
+    /// Move to (x, y) with the pen set to `pen`, in as few bytes as possible.
+    fn place(&mut self, x: u16, y: u16, pen: &Pen, out: &mut Vec<u8>) {
+        if self.cursor == Some(Cursor { x: Some(x), y }) && self.pen.as_ref() == Some(pen) {
+            return;
+        }
+        let mut best = Vec::new();
+        jump(self.cursor, x, y, &mut best);
+        sgr(self.pen.as_ref(), pen, &mut best);
+        if let Some(refill) = self.refill(x, y, pen) {
+            if refill.len() < best.len() {
+                best = refill;
+            }
+        }
+        out.extend_from_slice(&best);
+        self.cursor = Some(Cursor { x: Some(x), y });
+        self.pen = Some(*pen);
+    }
+
+    /// Reach (x, y) by re-writing the unchanged cells between the cursor's
+    /// column and x, when they are few, plain and all in one style.
+    fn refill(&self, x: u16, y: u16, pen: &Pen) -> Option<Vec<u8>> {
+        let (cursor, current, screen) = (self.cursor?, self.pen?, self.screen.as_ref()?);
+        let from = cursor.x.filter(|from| *from < x && x - from <= MAX_GAP)?;
+        let style = Pen::of(&screen[(from, y)]);
+        let mut out = Vec::new();
+        vertical(cursor.y, y, &mut out);
+        sgr(Some(&current), &style, &mut out);
+        for gx in from..x {
+            let cell = &screen[(gx, y)];
+            if !plain(cell) || Pen::of(cell) != style {
+                return None;
+            }
+            out.extend_from_slice(cell.symbol().as_bytes());
+        }
+        sgr(Some(&style), pen, &mut out);
+        Some(out)
+    }
+
+    /// Write a cell's symbol at (x, y), where the cursor is, and follow the cursor.
+    fn print(&mut self, x: u16, y: u16, cell: &Cell, out: &mut Vec<u8>) {
+        let symbol = cell.symbol();
+        out.extend_from_slice(symbol.as_bytes());
+        let advance = symbol.width() as u16;
+        if symbol.chars().count() > 1 || advance == 0 {
+            // A cluster of several code points is as wide as the terminal
+            // decides, whatever unicode-width says: move explicitly after it.
+            if !symbol.is_empty() {
+                self.cursor = None;
+            }
+        } else if x + advance >= self.width {
+            self.cursor = Some(Cursor { x: None, y });
+        } else {
+            self.cursor = Some(Cursor { x: Some(x + advance), y });
+        }
+    }
+
+    fn draw_row(&mut self, y: u16, cells: &[(u16, u16, &Cell)], out: &mut Vec<u8>) {
+        let tail = self.blank_tail(y, cells);
+        for &(x, _, cell) in cells {
+            if tail.is_some_and(|start| x >= start) {
+                break;
+            }
+            self.place(x, y, &Pen::of(cell), out);
+            self.print(x, y, cell, out);
+        }
+        // EL paints the pen's background: it must be the default one.
+        if let Some(start) = tail {
+            self.place(start, y, &Pen::default(), out);
+            out.extend_from_slice(b"\x1b[K");
+        }
+    }
+
+    /// Write `bytes` with the pen reset first, for erases.
+    fn erase(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let mut out = Vec::new();
+        sgr(self.pen.as_ref(), &Pen::default(), &mut out);
+        self.pen = Some(Pen::default());
+        out.extend_from_slice(bytes);
+        self.writer.write_all(&out)
+    }
+}
+
+/// A cell that can be re-written as it is: one column, one code point.
+fn plain(cell: &Cell) -> bool {
+    let symbol = cell.symbol();
+    !cell.skip && symbol.chars().count() == 1 && symbol.width() == 1
+}
+
+/// A space in the default colours: what an erase leaves behind.
+fn is_blank(cell: &Cell) -> bool {
+    cell.symbol() == " " && !cell.skip && Pen::of(cell) == Pen::default()
+}
+
+impl<W: Write> Backend for TermBackend<W> {
+    fn draw<'a, I>(&mut self, content: I) -> io::Result<()>
+    where
+        I: Iterator<Item = (u16, u16, &'a Cell)>,
+    {
+        let changed: Vec<(u16, u16, &Cell)> = content.collect();
+        self.remember(&changed);
+        let mut out = Vec::with_capacity(8 * 1024);
+        // ratatui hands the cells over row by row, left to right.
+        for row in changed.chunk_by(|a, b| a.1 == b.1) {
+            self.draw_row(row[0].1, row, &mut out);
+        }
+        // Leave the default pen between frames, for whoever writes next.
+        sgr(self.pen.as_ref(), &Pen::default(), &mut out);
+        self.pen = Some(Pen::default());
+        self.writer.write_all(&out)
+    }
+
+    fn append_lines(&mut self, n: u16) -> io::Result<()> {
+        self.screen = None;
+        self.cursor = None;
+        self.writer.write_all(&vec![b'\n'; n as usize])
+    }
+
+    fn hide_cursor(&mut self) -> io::Result<()> {
+        if self.cursor_visible != Some(false) {
+            self.writer.write_all(b"\x1b[?25l")?;
+            self.cursor_visible = Some(false);
+        }
+        Ok(())
+    }
+
+    fn show_cursor(&mut self) -> io::Result<()> {
+        if self.cursor_visible != Some(true) {
+            self.writer.write_all(b"\x1b[?25h")?;
+            self.cursor_visible = Some(true);
+        }
+        Ok(())
+    }
+
+    fn get_cursor_position(&mut self) -> io::Result<Position> {
+        match self.cursor {
+            Some(Cursor { x: Some(x), y }) => Ok(Position::new(x, y)),
+            _ => crossterm::cursor::position().map(|(x, y)| Position::new(x, y)),
+        }
+    }
+
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
+        let Position { x, y } = position.into();
+        let mut out = Vec::new();
+        jump(self.cursor, x, y, &mut out);
+        self.cursor = Some(Cursor { x: Some(x), y });
+        self.writer.write_all(&out)
+    }
+
+    fn clear(&mut self) -> io::Result<()> {
+        self.clear_region(ClearType::All)
+    }
+
+    fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
+        let sequence: &[u8] = match clear_type {
+            ClearType::All => b"\x1b[2J",
+            ClearType::AfterCursor => b"\x1b[J",
+            ClearType::BeforeCursor => b"\x1b[1J",
+            ClearType::CurrentLine => b"\x1b[2K",
+            ClearType::UntilNewLine => b"\x1b[K",
+        };
+        self.erase(sequence)?;
+        if clear_type == ClearType::All {
+            // Also after a resize, where the terminal may have moved the cursor.
+            self.cursor = None;
+            self.forget_screen();
+        } else {
+            // Rewrite nothing from memory until the next full clear.
+            self.screen = None;
+        }
+        Ok(())
+    }
+
+    fn size(&self) -> io::Result<Size> {
+        match self.fixed_size {
+            Some(size) => Ok(size),
+            None => crossterm::terminal::size().map(|(width, height)| Size { width, height }),
+        }
+    }
+
+    fn window_size(&mut self) -> io::Result<WindowSize> {
+        if let Some(size) = self.fixed_size {
+            return Ok(WindowSize { columns_rows: size, pixels: Size::default() });
+        }
+        let size = crossterm::terminal::window_size()?;
+        Ok(WindowSize {
+            columns_rows: Size { width: size.columns, height: size.rows },
+            pixels: Size { width: size.width, height: size.height },
+        })
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.writer.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::widgets::Paragraph;
+
+    /// The bytes of each frame, ESC shown as `^`.
+    fn frames(texts: &[&str]) -> Vec<String> {
+        let mut terminal = ratatui::Terminal::new(TermBackend::with_size(Vec::new(), 20, 2)).unwrap();
+        terminal.clear().unwrap();
+        terminal.backend_mut().writer.clear();
+        let mut out = Vec::new();
+        for text in texts {
+            terminal.draw(|f| f.render_widget(Paragraph::new(*text), f.area())).unwrap();
+            let bytes = std::mem::take(&mut terminal.backend_mut().writer);
+            out.push(String::from_utf8(bytes).unwrap().replace('\x1b', "^"));
+        }
+        out
+    }
+
+    #[test]
+    fn frames_move_relatively_refill_short_gaps_and_erase_blank_tails() {
+        let got = frames(&["payments api", "payment gateway", "pay", "pax", "a b c", "x b y"]);
+        let want = [
+            "^[Hpayments api^[?25l", // after the clear the cursor is unknown; hidden once
+            "^[8G gateway",          // back on the same row
+            "^[4G^[K",               // a blank tail: one erase
+            "^[Dx",                  // the cursor sits where the erase began
+            "\ra b c",
+            "\rx b y", // " b " re-written: cheaper than a move over it
+        ];
+        assert_eq!(got, want);
+    }
+}
