@@ -58,6 +58,7 @@ pub struct Columns {
     owner: OnceLock<Column>,
     system: OnceLock<Column>,
     tag: OnceLock<Column>,
+    haystacks: OnceLock<super::haystack::Haystacks>,
 }
 
 impl Columns {
@@ -78,11 +79,19 @@ impl Columns {
     }
 }
 
+impl Columns {
+    /// Names and titles packed for the fuzzy scan, built now on first use.
+    pub fn haystacks(&self, entities: &[Summary]) -> &super::haystack::Haystacks {
+        self.haystacks.get_or_init(|| super::haystack::Haystacks::build(entities))
+    }
+}
+
 /// Build every column of a catalog now (a background task after a load).
 pub fn warm(catalog: &crate::catalog::Catalog) {
     for field in Field::ALL {
         catalog.search_columns.get(field, catalog.all());
     }
+    catalog.search_columns.haystacks(catalog.all());
 }
 
 #[cfg(test)]

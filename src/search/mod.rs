@@ -3,6 +3,7 @@
 
 pub mod columns;
 pub mod facets;
+pub mod haystack;
 pub mod memo;
 pub mod query;
 pub mod rank;

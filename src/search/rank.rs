@@ -8,7 +8,7 @@
 
 use super::columns::Column;
 use super::query::{Field, Query, Term};
-use crate::catalog::{Catalog, Summary};
+use crate::catalog::Catalog;
 use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
@@ -83,10 +83,10 @@ impl<'a> TermFilter<'a> {
         TermFilter { term, column, allowed, exact }
     }
 
-    fn passes(&self, s: &Summary, idx: u32) -> bool {
+    fn passes(&self, name: &str, idx: u32) -> bool {
         let hit = match self.column {
             Some(c) => c.of(idx).iter().any(|&id| self.allowed[id as usize]),
-            None => lower_contains(&s.name, &self.term.value),
+            None => lower_contains(name, &self.term.value),
         };
         hit != self.term.negate
     }
@@ -138,6 +138,7 @@ pub fn run(catalog: &Catalog, query: &Query) -> Vec<Hit> {
         .iter()
         .map(|w| Word { atom: atom(w), lower: w.to_lowercase(), with_ref: w.contains(':') || w.contains('/') })
         .collect();
+    let hay = catalog.search_columns.haystacks(catalog.all());
     let narrowed = catalog.search_memo.candidates(query);
     let all: Vec<u32>;
     let candidates: &[u32] = match &narrowed {
@@ -151,14 +152,15 @@ pub fn run(catalog: &Catalog, query: &Query) -> Vec<Hit> {
     // helper thread that allocated would leave memory behind when it ends.
     let scan = |part: &[u32], out: &mut Vec<Hit>, matcher: &mut Matcher, buf: &mut Vec<char>| {
         out.extend(part.iter().filter_map(|&idx| {
-            let s = catalog.at(idx);
-            let passes = filters.iter().all(|f| f.passes(s, idx));
-            if !passes || query.excluded_words.iter().any(|w| lower_contains(&s.name, w)) {
+            let name = hay.name(idx);
+            let passes = filters.iter().all(|f| f.passes(name, idx));
+            if !passes || query.excluded_words.iter().any(|w| lower_contains(name, w)) {
                 return None;
             }
             let mut score = 0i64;
             for word in &words {
-                score += word_score(matcher, buf, s, word)?;
+                let texts = Texts { name, title: hay.title(idx), key: || &catalog.at(idx).key };
+                score += word_score(matcher, buf, texts, word)?;
             }
             Some(Hit { idx, score })
         }));
@@ -222,18 +224,31 @@ fn sort_by_score(hits: &mut Vec<Hit>) {
     *hits = sorted;
 }
 
-fn word_score(matcher: &mut Matcher, buf: &mut Vec<char>, s: &Summary, word: &Word) -> Option<i64> {
-    let mut best = word.atom.score(Utf32Str::new(&s.name, buf), matcher).map(|sc| sc as i64 * 2);
-    if lower_eq(&s.name, &word.lower) {
+/// What a free word is matched against: name and title packed (see
+/// search::haystack), the ref read from the entity only when asked for.
+struct Texts<'a, K: Fn() -> &'a str> {
+    name: &'a str,
+    title: &'a str,
+    key: K,
+}
+
+fn word_score<'a>(
+    matcher: &mut Matcher,
+    buf: &mut Vec<char>,
+    texts: Texts<'a, impl Fn() -> &'a str>,
+    word: &Word,
+) -> Option<i64> {
+    let mut best = word.atom.score(Utf32Str::new(texts.name, buf), matcher).map(|sc| sc as i64 * 2);
+    if lower_eq(texts.name, &word.lower) {
         best = best.map(|b| b + 1000);
-    } else if lower_starts_with(&s.name, &word.lower) {
+    } else if lower_starts_with(texts.name, &word.lower) {
         best = best.map(|b| b + 200);
     }
-    if !s.title.is_empty() {
-        best = best.max(word.atom.score(Utf32Str::new(&s.title, buf), matcher).map(i64::from));
+    if !texts.title.is_empty() {
+        best = best.max(word.atom.score(Utf32Str::new(texts.title, buf), matcher).map(i64::from));
     }
     if word.with_ref {
-        best = best.max(word.atom.score(Utf32Str::new(&s.key, buf), matcher).map(i64::from));
+        best = best.max(word.atom.score(Utf32Str::new((texts.key)(), buf), matcher).map(i64::from));
     }
     best
 }
@@ -260,6 +275,7 @@ pub fn highlight(text: &str, query: &Query) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::Summary;
 
     fn s(kind: &str, name: &str, owner: &str, lifecycle: &str, tags: &[&str]) -> Summary {
         Summary {
