@@ -3,15 +3,18 @@
 //! Summary columns are stored beside the raw JSON so opening the list never
 //! parses JSON; the raw document is read only for the entity page.
 
-use super::entity::{summarize, Relations, Summary};
+use super::entity::{summarize, Summary};
 use super::entity_ref::EntityRef;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+mod rows;
 mod snapshot;
 mod stream;
+
+use rows::{fingerprint_etag, insert_row, summary_from_row, INSERT_SQL, SUMMARY_COLUMNS};
 
 pub use stream::FullWrite;
 
@@ -336,30 +339,6 @@ impl Cache {
     }
 }
 
-const SUMMARY_COLUMNS: &str = "key, kind, namespace, name, title, description, spec_type, lifecycle, owner,
-    system, tags, email, display_name, relations";
-
-fn summary_from_row(r: &rusqlite::Row) -> rusqlite::Result<Summary> {
-    let tags: String = r.get(10)?;
-    let relations: String = r.get(13)?;
-    Ok(Summary {
-        key: r.get(0)?,
-        kind: r.get(1)?,
-        namespace: r.get(2)?,
-        name: r.get(3)?,
-        title: r.get(4)?,
-        description: r.get(5)?,
-        spec_type: r.get(6)?,
-        lifecycle: r.get(7)?,
-        owner: r.get(8)?,
-        system: r.get(9)?,
-        tags: split_list(&tags),
-        email: r.get(11)?,
-        display_name: r.get(12)?,
-        relations: Relations::from_encoded(relations),
-    })
-}
-
 /// Apply upserts and removals to a summary list (order is restored on write).
 fn patch_list(list: &mut Vec<Summary>, upserts: Vec<Summary>, removed: &[String]) {
     let removed: std::collections::HashSet<&str> = removed.iter().map(String::as_str).collect();
@@ -371,43 +350,6 @@ fn patch_list(list: &mut Vec<Summary>, upserts: Vec<Summary>, removed: &[String]
         !removed.contains(s.key.as_str())
     });
     list.extend(fresh.into_values().filter(|s| !removed.contains(s.key.as_str())));
-}
-
-/// Entities from the files source have no etag: a hash of the JSON stands in,
-/// so "changed" still means changed.
-fn fingerprint_etag(etag: &str, raw: &str) -> String {
-    if !etag.is_empty() {
-        return etag.to_string();
-    }
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    raw.hash(&mut h);
-    format!("local-{:016x}", h.finish())
-}
-
-const INSERT_SQL: &str = "INSERT OR REPLACE INTO entities (key, kind, namespace, name, title, description,
-    spec_type, lifecycle, owner, system, tags, email, display_name, relations, etag, raw)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
-
-fn insert_row(stmt: &mut rusqlite::Statement, s: &Summary, etag: &str, raw: &str) -> rusqlite::Result<usize> {
-    stmt.execute(params![
-        s.key,
-        s.kind,
-        s.namespace,
-        s.name,
-        s.title,
-        s.description,
-        s.spec_type,
-        s.lifecycle,
-        s.owner,
-        s.system,
-        join_list(&s.tags),
-        s.email,
-        s.display_name,
-        s.relations.encoded(),
-        etag,
-        raw
-    ])
 }
 
 fn write_meta(tx: &Connection, meta: &[(&str, &str)]) -> rusqlite::Result<()> {
@@ -422,18 +364,6 @@ fn write_meta(tx: &Connection, meta: &[(&str, &str)]) -> rusqlite::Result<()> {
 
 fn err_at(path: &Path, source: rusqlite::Error) -> CacheError {
     CacheError::Sqlite { path: path.to_path_buf(), source }
-}
-
-fn join_list(items: &[String]) -> String {
-    items.join(&FIELD_SEP.to_string())
-}
-
-fn split_list(text: &str) -> Vec<String> {
-    if text.is_empty() {
-        Vec::new()
-    } else {
-        text.split(FIELD_SEP).map(str::to_string).collect()
-    }
 }
 
 /// Create the file with mode 0600 before SQLite opens it, so the catalog copy
