@@ -5,6 +5,9 @@ use callboard::headless::Headless;
 use callboard::source::Source;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+#[path = "common/fs.rs"]
+mod fs_util;
+use fs_util::copy_dir;
 
 /// A fixed clock: 2026-01-01T00:00:00Z.
 const NOW: i64 = 1_767_225_600;
@@ -27,19 +30,6 @@ fn demo() -> Source {
 fn hostile() -> Source {
     demo();
     Source::Dir(PathBuf::from("/tmp/callboard-screens/hostile"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn snap(name: &str, screen: String) {

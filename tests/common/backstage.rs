@@ -6,6 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
+#[path = "fs.rs"]
+mod fs_util;
+use fs_util::copy_dir;
 
 /// The static token tests/backstage/start.sh configures by default.
 pub const TOKEN: &str = "callboard-test-token-0123456789abcdef";
@@ -101,18 +104,5 @@ impl Backstage {
 impl Drop for Backstage {
     fn drop(&mut self) {
         self.stop();
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
     }
 }
