@@ -3,7 +3,7 @@
 //! It remembers what the terminal shows and where its cursor and pen are, so
 //! it can choose, for every changed cell, the cheapest way there: no move at
 //! all, a carriage return, a relative move, re-writing a few unchanged cells,
-//! or an absolute one. A row whose tail is now blank is erased with one EL.
+//! or an absolute one. Long runs of new blanks are erased (EL, ECH).
 //! crossterm still does everything else (raw mode, events, size).
 
 use super::emit::{jump, sgr, vertical, Cursor, Pen};
@@ -15,10 +15,6 @@ use unicode_width::UnicodeWidthStr;
 
 /// Longest run of unchanged cells worth re-writing instead of jumping over.
 const MAX_GAP: u16 = 8;
-
-/// Blank cells drawn at a row's end from which one `ESC [ K` is cheaper
-/// than writing them (the move there is needed either way).
-const MIN_ERASE: usize = 3;
 
 pub struct TermBackend<W: Write> {
     writer: W,
@@ -80,16 +76,48 @@ impl<W: Write> TermBackend<W> {
         }
     }
 
-    /// The first column of row y from which the new screen is blank, when
-    /// enough of those blanks are being drawn to be worth one erase.
-    fn blank_tail(&self, y: u16, cells: &[(u16, u16, &Cell)]) -> Option<u16> {
+    /// For each column of row y, the run of blanks it is in, as (first
+    /// column, column after the last); (x, x) when it is not blank.
+    fn blank_runs(&self, y: u16) -> Option<Vec<(u16, u16)>> {
         let screen = self.screen.as_ref()?;
-        let mut start = screen.area.width;
-        while start > 0 && is_blank(&screen[(start - 1, y)]) {
-            start -= 1;
+        let width = screen.area.width;
+        let mut runs: Vec<(u16, u16)> = (0..width).map(|x| (x, x)).collect();
+        let mut start = 0;
+        for x in 0..=width {
+            if x == width || !is_blank(&screen[(x, y)]) {
+                runs[start as usize..x as usize].fill((start, x));
+                start = x + 1;
+            }
         }
-        let drawn = cells.iter().filter(|(x, _, _)| *x >= start).count();
-        (drawn >= MIN_ERASE).then_some(start)
+        Some(runs)
+    }
+
+    /// Erase the blanks from somewhere in [start, x] to `end`: from where,
+    /// with which sequence, and how many bytes that takes with the moves to
+    /// it and on to the `next` changed cell.
+    fn erasure(&self, y: u16, (start, end): (u16, u16), x: u16, next: Option<u16>) -> (u16, Vec<u8>, usize) {
+        let mut from = vec![start, x];
+        if let Some(Cursor { x: Some(c), y: cy }) = self.cursor {
+            if cy == y && (start..=x).contains(&c) {
+                from.push(c);
+            }
+        }
+        let cost = |from: u16| {
+            let mut erase = Vec::new();
+            let mut moves = Vec::new();
+            jump(self.cursor, from, y, &mut moves);
+            if end == self.width {
+                erase.extend_from_slice(b"\x1b[K");
+            } else {
+                let _ = write!(erase, "\x1b[{}X", end - from);
+                if let Some(next) = next {
+                    jump(Some(Cursor { x: Some(from), y }), next, y, &mut moves);
+                }
+            }
+            let total = erase.len() + moves.len();
+            (from, erase, total)
+        };
+        from.into_iter().map(cost).min_by_key(|(_, _, total)| *total).expect("two candidates at least")
     }
 
     /// Move to (x, y) with the pen set to `pen`, in as few bytes as possible.
@@ -148,19 +176,33 @@ impl<W: Write> TermBackend<W> {
         }
     }
 
+    /// Draw a row's changed cells. A run of them that is now blank is erased
+    /// instead when that is no longer than writing its blanks: EL up to the
+    /// row's end, ECH inside it (then the cursor has to move on).
     fn draw_row(&mut self, y: u16, cells: &[(u16, u16, &Cell)], out: &mut Vec<u8>) {
-        let tail = self.blank_tail(y, cells);
-        for &(x, _, cell) in cells {
-            if tail.is_some_and(|start| x >= start) {
-                break;
+        let runs = self.blank_runs(y);
+        let mut i = 0;
+        while i < cells.len() {
+            let (x, _, cell) = cells[i];
+            let run = runs.as_ref().map_or((x, x), |runs| runs[x as usize]);
+            let drawn = cells[i..].iter().take_while(|(cx, _, _)| *cx < run.1).count();
+            if drawn > 0 {
+                let next = cells.get(i + drawn).map(|(next, _, _)| *next);
+                let (from, erase, cost) = self.erasure(y, run, x, next);
+                // Writing costs a byte a blank at least, plus the move to x.
+                let mut to_x = Vec::new();
+                jump(self.cursor, x, y, &mut to_x);
+                if cost <= drawn + to_x.len() {
+                    // Both paint the pen's background: it must be the default.
+                    self.place(from, y, &Pen::default(), out);
+                    out.extend_from_slice(&erase);
+                    i += drawn;
+                    continue;
+                }
             }
             self.place(x, y, &Pen::of(cell), out);
             self.print(x, y, cell, out);
-        }
-        // EL paints the pen's background: it must be the default one.
-        if let Some(start) = tail {
-            self.place(start, y, &Pen::default(), out);
-            out.extend_from_slice(b"\x1b[K");
+            i += 1;
         }
     }
 
@@ -308,7 +350,16 @@ mod tests {
 
     #[test]
     fn frames_move_relatively_refill_short_gaps_and_erase_blank_tails() {
-        let got = frames(&["payments api", "payment gateway", "pay", "pax", "a b c", "x b y"]);
+        let got = frames(&[
+            "payments api",
+            "payment gateway",
+            "pay",
+            "pax",
+            "a b c",
+            "x b y",
+            "abcdefghijklmnop",
+            "a          lmnop",
+        ]);
         let want = [
             "^[Hpayments api^[?25l", // after the clear the cursor is unknown; hidden once
             "^[8G gateway",          // back on the same row
@@ -316,6 +367,8 @@ mod tests {
             "^[Dx",                  // the cursor sits where the erase began
             "\ra b c",
             "\rx b y", // " b " re-written: cheaper than a move over it
+            "\rabcdefghijklmnop",
+            "^[2G^[10X", // ten new blanks inside the row: one ECH
         ];
         assert_eq!(got, want);
     }
