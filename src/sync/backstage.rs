@@ -163,14 +163,20 @@ type Outcome = (SyncMode, WriteStats, usize);
 
 impl Sync<'_> {
     /// List refs and etags only, fetch what is new or changed, drop what is
-    /// gone. The cached etags load while the first page is on its way.
+    /// gone. The cached etags load (and the WAL is checkpointed) while the
+    /// listing is on its way.
     async fn incremental(
         &self,
         cached_count: usize,
         progress: &mut (dyn FnMut(Progress) + Send),
     ) -> Result<Outcome, SyncError> {
         let path = self.cache_path.to_path_buf();
-        let cached = tokio::task::spawn_blocking(move || Cache::open(&path)?.etags());
+        let cached = tokio::task::spawn_blocking(move || {
+            let cache = Cache::open(&path)?;
+            // What the last sync left in the WAL, moved while the listing is out.
+            cache.checkpoint();
+            cache.etags()
+        });
         let list_page = list_page_size(self.page_size, cached_count);
         let mut listed: Vec<(String, String)> = Vec::new();
         let mut cursor: Option<String> = None;
@@ -217,6 +223,7 @@ impl Sync<'_> {
         let unchanged = cached.len();
         blocking(move || {
             let mut cache = Cache::open(&path)?;
+            cache.defer_checkpoints()?;
             if upserts.is_empty() && removed.is_empty() {
                 // Nothing changed: only the time of the sync is new.
                 for (key, value) in &meta {

@@ -81,6 +81,9 @@ impl Cache {
     /// already holds this source) only the difference is written, in place;
     /// otherwise every row is staged and swapped in at the end.
     pub fn begin_full_write(self, keep_unchanged: bool) -> Result<FullWrite, CacheError> {
+        // What the last sync left in the WAL, moved now: this runs while the
+        // first page is fetched.
+        self.checkpoint();
         let mut write = FullWrite {
             cache: self,
             before: HashMap::new(),
@@ -305,6 +308,7 @@ impl FullWrite {
             snapshot::write(conn, &mut list).map_err(|e| err_at(&path, e))?;
         }
         let snapshot_ms = started.elapsed().as_millis() as u64;
+        self.cache.defer_checkpoints()?;
         self.end("COMMIT")?;
         self.finished = true;
         let ms = started.elapsed().as_millis() as u64;
