@@ -5,6 +5,8 @@
 
 #[path = "common/backstage.rs"]
 mod backstage;
+#[path = "common/tmux.rs"]
+mod tmux;
 
 use backstage::{Backstage, TOKEN};
 use callboard::backstage::Client;
@@ -272,4 +274,22 @@ fn sync_from_a_real_backstage() {
     let screen = app.screen();
     assert!(screen.contains("offline · cache 3 h old"), "{screen}");
     assert!(screen.contains(&format!("{total} entities")), "{screen}");
+
+    // 8. The real TUI, the server still stopped: it opens from the cache, says
+    // it is offline and how old the cache is, searches, and opens an entity.
+    let config = env.config.display().to_string();
+    let args = ["--config", config.as_str(), "--instance", "e2e"];
+    let Some(tui) = tmux::Tmux::start("offline", 120, 30, &env.cache_dir, &[(TOKEN_ENV, TOKEN)], &args) else {
+        return;
+    };
+    let screen = tui.wait_for("offline · cache 3 h old");
+    assert!(screen.contains(&format!("{total} entities")), "{screen}");
+    tui.send(&["/"]);
+    tui.type_text("cb-added");
+    let found = tui.wait_until("cb-added first", |s| s.lines().nth(3).is_some_and(|row| row.contains("cb-added")));
+    assert!(found.contains("offline"), "still says offline while searching:\n{found}");
+    tui.send(&["Enter"]);
+    tui.send(&["Enter"]);
+    let page = tui.wait_for("group:cb-added");
+    assert!(page.contains("Catalog › "), "the entity page, from the cache:\n{page}");
 }
