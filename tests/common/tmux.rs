@@ -54,6 +54,12 @@ impl Tmux {
         Some(Tmux { socket })
     }
 
+    /// Any tmux command on this session's server; its output.
+    pub fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux").args(["-L", &self.socket]).args(args).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
     pub fn send(&self, keys: &[&str]) {
         let status =
             Command::new("tmux").args(["-L", &self.socket, "send-keys", "-t", "e2e"]).args(keys).status().unwrap();
@@ -88,6 +94,11 @@ impl Tmux {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// Wait until `text` has left the screen.
+    pub fn wait_gone(&self, text: &str) -> String {
+        self.wait_until(&format!("{text:?} to go"), |s| !s.contains(text))
     }
 
     pub fn alive(&self) -> bool {
