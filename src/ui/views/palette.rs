@@ -12,7 +12,8 @@ use tui_textarea::TextArea;
 pub fn render(frame: &mut Frame, input: &TextArea<'static>, selected: usize, theme: &Theme) {
     let full = frame.area();
     let outer = centered(full, 76, 16);
-    let area = Rect::new(outer.x, full.y + 1, outer.width, outer.height);
+    // Near the top, where the eye is; clipped to the screen on tiny terminals.
+    let area = Rect::new(outer.x, full.y + 1, outer.width, outer.height).intersection(full);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border())

@@ -114,7 +114,7 @@ pub fn toasts(frame: &mut Frame, state: &State, theme: &Theme) {
         if y + 3 > area.height {
             break;
         }
-        let rect = Rect::new(area.width.saturating_sub(width + 1), y, width, 3);
+        let rect = Rect::new(area.width.saturating_sub(width + 1), y, width, 3).intersection(area);
         let style = match toast.level {
             Level::Info => theme.ok(),
             Level::Warn => theme.warn(),
