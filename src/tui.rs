@@ -25,14 +25,10 @@ pub fn init() -> std::io::Result<Term> {
     Ok(terminal)
 }
 
-/// Draw one frame inside a synchronized update (DEC mode 2026), so terminals
-/// that support it show the whole frame at once; others ignore the mode.
+/// Draw one frame: one write, inside a synchronized update, and none at all
+/// when nothing changed (see [`TermBackend::new`]).
 pub fn draw(terminal: &mut Term, state: &crate::state::State) -> std::io::Result<()> {
-    use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
-    execute!(stdout(), BeginSynchronizedUpdate)?;
-    let drawn = terminal.draw(|f| crate::ui::render(f, state)).map(|_| ());
-    execute!(stdout(), EndSynchronizedUpdate)?;
-    drawn
+    terminal.draw(|f| crate::ui::render(f, state)).map(|_| ())
 }
 
 pub fn restore() {

@@ -27,13 +27,22 @@ pub struct TermBackend<W: Write> {
     cursor: Option<Cursor>,
     pen: Option<Pen>,
     cursor_visible: Option<bool>,
+    /// Wrap each frame's output in a synchronized update (DEC mode 2026).
+    synchronized: bool,
+    /// Something was written since the last flush (inside the update).
+    frame_open: bool,
 }
 
 impl<W: Write> TermBackend<W> {
     /// For the real terminal: its size comes from crossterm. The terminal
-    /// must have just been cleared (ratatui's `Terminal::clear` does).
+    /// must have just been cleared (ratatui's `Terminal::clear` does). Each
+    /// frame is one synchronized update (DEC mode 2026): terminals that know
+    /// the mode show it whole, others ignore it; a frame with nothing to
+    /// change writes nothing at all (an idle screen stays silent over SSH).
     pub fn new(writer: W) -> TermBackend<W> {
-        TermBackend::build(writer, None)
+        let mut backend = TermBackend::build(writer, None);
+        backend.synchronized = true;
+        backend
     }
 
     /// A terminal of a fixed size, for tests and measurements.
@@ -42,8 +51,17 @@ impl<W: Write> TermBackend<W> {
     }
 
     fn build(writer: W, fixed_size: Option<Size>) -> TermBackend<W> {
-        let mut backend =
-            TermBackend { writer, fixed_size, width: 0, screen: None, cursor: None, pen: None, cursor_visible: None };
+        let mut backend = TermBackend {
+            writer,
+            fixed_size,
+            width: 0,
+            screen: None,
+            cursor: None,
+            pen: None,
+            cursor_visible: None,
+            synchronized: false,
+            frame_open: false,
+        };
         backend.forget_screen();
         backend
     }
@@ -207,12 +225,25 @@ impl<W: Write> TermBackend<W> {
     }
 
     /// Write `bytes` with the pen reset first, for erases.
+    /// Everything the backend writes goes through here, so a frame's first
+    /// byte can open its synchronized update (closed by `flush`).
+    fn emit(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        if self.synchronized && !self.frame_open {
+            self.writer.write_all(b"\x1b[?2026h")?;
+            self.frame_open = true;
+        }
+        self.writer.write_all(bytes)
+    }
+
     fn erase(&mut self, bytes: &[u8]) -> io::Result<()> {
         let mut out = Vec::new();
         sgr(self.pen.as_ref(), &Pen::default(), &mut out);
         self.pen = Some(Pen::default());
         out.extend_from_slice(bytes);
-        self.writer.write_all(&out)
+        self.emit(&out)
     }
 }
 
@@ -242,18 +273,18 @@ impl<W: Write> Backend for TermBackend<W> {
         // Leave the default pen between frames, for whoever writes next.
         sgr(self.pen.as_ref(), &Pen::default(), &mut out);
         self.pen = Some(Pen::default());
-        self.writer.write_all(&out)
+        self.emit(&out)
     }
 
     fn append_lines(&mut self, n: u16) -> io::Result<()> {
         self.screen = None;
         self.cursor = None;
-        self.writer.write_all(&vec![b'\n'; n as usize])
+        self.emit(&vec![b'\n'; n as usize])
     }
 
     fn hide_cursor(&mut self) -> io::Result<()> {
         if self.cursor_visible != Some(false) {
-            self.writer.write_all(b"\x1b[?25l")?;
+            self.emit(b"\x1b[?25l")?;
             self.cursor_visible = Some(false);
         }
         Ok(())
@@ -261,7 +292,7 @@ impl<W: Write> Backend for TermBackend<W> {
 
     fn show_cursor(&mut self) -> io::Result<()> {
         if self.cursor_visible != Some(true) {
-            self.writer.write_all(b"\x1b[?25h")?;
+            self.emit(b"\x1b[?25h")?;
             self.cursor_visible = Some(true);
         }
         Ok(())
@@ -279,7 +310,7 @@ impl<W: Write> Backend for TermBackend<W> {
         let mut out = Vec::new();
         jump(self.cursor, x, y, &mut out);
         self.cursor = Some(Cursor { x: Some(x), y });
-        self.writer.write_all(&out)
+        self.emit(&out)
     }
 
     fn clear(&mut self) -> io::Result<()> {
@@ -325,6 +356,9 @@ impl<W: Write> Backend for TermBackend<W> {
     }
 
     fn flush(&mut self) -> io::Result<()> {
+        if std::mem::take(&mut self.frame_open) {
+            self.writer.write_all(b"\x1b[?2026l")?;
+        }
         self.writer.flush()
     }
 }
@@ -346,6 +380,25 @@ mod tests {
             out.push(String::from_utf8(bytes).unwrap().replace('\x1b', "^"));
         }
         out
+    }
+
+    #[test]
+    fn a_frame_is_one_synchronized_update_and_an_unchanged_one_writes_nothing() {
+        let mut backend = TermBackend::with_size(Vec::new(), 20, 2);
+        backend.synchronized = true;
+        let mut terminal = ratatui::Terminal::new(backend).unwrap();
+        terminal.clear().unwrap();
+        terminal.backend_mut().flush().unwrap();
+        terminal.backend_mut().writer.clear();
+        let mut frame = |text: &str| {
+            terminal.draw(|f| f.render_widget(Paragraph::new(text), f.area())).unwrap();
+            String::from_utf8(std::mem::take(&mut terminal.backend_mut().writer)).unwrap().replace('\x1b', "^")
+        };
+        let first = frame("payments");
+        assert!(first.starts_with("^[?2026h") && first.ends_with("^[?2026l"), "{first}");
+        assert_eq!(first.matches("2026").count(), 2, "one update per frame: {first}");
+        assert_eq!(frame("payments"), "", "nothing changed, nothing written");
+        assert!(frame("ledger").starts_with("^[?2026h"));
     }
 
     #[test]
