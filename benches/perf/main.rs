@@ -89,12 +89,11 @@ fn main() {
                 println!("  fzf start-up on empty input: {:.2} ms", m.fzf_startup.unwrap_or(f64::NAN));
             }
         }
-        let big = n >= 100_000;
         if want("start") && n == 100_000 {
             let s = binary::cold_start(&fixture, if args.quick { 3 } else { 10 });
             println!("cold start → list on screen (real binary, pty 160x48): {}", s.show());
         }
-        if (want("typing") || want("rss")) && big {
+        if want("typing") || want("rss") {
             let t = binary::typing(&fixture, 1);
             println!("keystroke → results on screen (real binary, pty): {}", t.latency.show());
             println!("  to the key's last byte: {}", t.settle.show());
