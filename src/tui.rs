@@ -32,7 +32,14 @@ pub fn draw(terminal: &mut Term, state: &crate::state::State) -> std::io::Result
 }
 
 pub fn restore() {
-    let _ = execute!(stdout(), DisableBracketedPaste, LeaveAlternateScreen, crossterm::cursor::Show);
+    // A panic inside a frame leaves its synchronized update open: close it.
+    let _ = execute!(
+        stdout(),
+        crossterm::terminal::EndSynchronizedUpdate,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
     let _ = disable_raw_mode();
 }
 
