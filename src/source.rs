@@ -174,6 +174,11 @@ pub fn load_catalog(cache: &Cache) -> Result<(Catalog, CatalogInfo), CacheError>
 /// For subcommands: one call, then read.
 pub fn open_current(source: &Source, now: i64) -> anyhow::Result<(Cache, FilesRefresh)> {
     let mut cache = Cache::open(&source.cache_path())?;
+    if source.files_root().is_none() {
+        // Read only: a sync's last pages stay in the WAL for the next sync
+        // to move, not for this quick read to wait on as it exits.
+        cache.leave_wal_on_close()?;
+    }
     let refresh = match source.files_root() {
         Some(root) => refresh_files(&mut cache, source, root, now, false)?,
         None => FilesRefresh { entities: cache.entity_count(), ..Default::default() },
