@@ -1,17 +1,15 @@
 //! The TUI loop: one channel of messages; drain everything queued, update,
-//! render once if anything changed.
+//! carry out the effects (jobs to the executor, terminal effects here), render
+//! once if anything changed.
 
-use crate::effect::Effect;
-use crate::msg::Msg;
-use crate::runtime::run_local;
+use crate::effect::{Effect, TerminalEffect};
+use crate::exec::Executor;
+use crate::msg::{Level, Msg};
 use crate::source::{load_catalog, unix_now, Source};
 use crate::state::State;
+use crate::tui::Terminal;
 use crate::update::update;
-use crate::{catalog::cache::Cache, keymap::Keymap, tui};
-use crossterm::event::{Event, EventStream, KeyEventKind};
-use futures_util::StreamExt;
-use std::cell::RefCell;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use crate::{catalog::cache::Cache, keymap::Keymap};
 use std::sync::Arc;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 
@@ -44,183 +42,78 @@ pub async fn run(options: AppOptions) -> anyhow::Result<()> {
     }
     state.instances = options.instances.iter().map(|i| i.name.clone()).collect();
     let source = Arc::new(options.source);
-    let mut terminal = tui::init()?;
+    let mut terminal = Terminal::start(tx.clone())?;
     let size = terminal.size()?;
     state.width = size.width;
     state.height = size.height;
 
     // Whatever the cache holds is shown first; the source is refreshed after.
     let cached = Cache::open(&source.cache_path()).and_then(|c| load_catalog(&c));
-    let runner = Runner {
-        tx: tx.clone(),
-        source: RefCell::new(source.clone()),
-        syncing: RefCell::new(Arc::new(AtomicBool::new(false))),
-        generation: Arc::new(AtomicU64::new(0)),
-        instances: options.instances,
-    };
-    match cached {
-        Ok((catalog, info)) => {
-            for e in update(&mut state, Msg::CatalogLoaded { catalog: Arc::new(catalog), info }) {
-                runner.spawn(e);
-            }
+    let mut executor = Executor::new(tx.clone(), source, options.instances);
+    let mut effects = match cached {
+        Ok((catalog, info)) => update(&mut state, Msg::CatalogLoaded { catalog: Arc::new(catalog), info }),
+        Err(err) => {
+            state.toast(Level::Error, err.to_string());
+            Vec::new()
         }
-        Err(err) => state.toast(crate::msg::Level::Error, err.to_string()),
-    }
-    runner.spawn(Effect::Sync { full: false });
-    spawn_input(tx.clone());
+    };
+    effects.push(Effect::Sync { full: false });
+    carry_out(effects, &mut executor, &mut terminal, &tx);
     state.sync_interval = options.sync_interval as i64;
     state.last_sync_started = unix_now();
     spawn_ticks(tx.clone());
 
-    tui::draw(&mut terminal, &state)?;
+    terminal.draw(&state)?;
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
         while let Ok(more) = rx.try_recv() {
             batch.push(more);
         }
         for msg in batch {
-            for effect in update(&mut state, msg) {
-                runner.spawn(effect);
-            }
+            let effects = update(&mut state, msg);
+            carry_out(effects, &mut executor, &mut terminal, &tx);
         }
         if state.quit {
             break;
         }
-        tui::draw(&mut terminal, &state)?;
+        terminal.draw(&state)?;
     }
-    tui::restore();
+    drop(terminal);
     Ok(())
 }
 
-/// Spawns effects; remembers whether a sync is running so syncs never overlap.
-/// Lives on the UI task only, hence RefCell.
-struct Runner {
-    tx: UnboundedSender<Msg>,
-    source: RefCell<Arc<Source>>,
-    syncing: RefCell<Arc<AtomicBool>>,
-    /// Bumped on every source switch: results of work begun for an older
-    /// source are dropped instead of landing on the new one.
-    generation: Arc<AtomicU64>,
-    instances: Vec<crate::config::Instance>,
-}
-
-/// A sender that goes quiet once the source it was made for is switched away.
-#[derive(Clone)]
-struct SourceTx {
-    tx: UnboundedSender<Msg>,
-    made_for: u64,
-    current: Arc<AtomicU64>,
-}
-
-impl SourceTx {
-    fn send(&self, msg: Msg) {
-        if self.current.load(Ordering::SeqCst) == self.made_for {
-            let _ = self.tx.send(msg);
-        }
-    }
-}
-
-impl Runner {
-    fn source_tx(&self) -> SourceTx {
-        SourceTx {
-            tx: self.tx.clone(),
-            made_for: self.generation.load(Ordering::SeqCst),
-            current: self.generation.clone(),
-        }
-    }
-
-    fn spawn(&self, effect: Effect) {
-        match effect {
-            Effect::Quit => {}
-            // Written here, between frames, so it never lands inside a draw.
-            Effect::Docs(crate::docs::effects::DocsEffect::Copy { text }) => {
-                if let Err(e) = crate::docs::clipboard::copy_to_terminal(&text) {
-                    let _ = self.tx.send(Msg::Toast(crate::msg::Level::Error, format!("copy failed: {e}")));
-                }
+/// Jobs go to the executor; what needs the terminal is done here, between
+/// frames, and reports back on the channel like any job.
+fn carry_out(effects: Vec<Effect>, executor: &mut Executor, terminal: &mut Terminal, tx: &UnboundedSender<Msg>) {
+    for effect in effects {
+        let Effect::Terminal(effect) = effect else {
+            executor.spawn(effect);
+            continue;
+        };
+        let reply = match effect {
+            TerminalEffect::Copy { text } => {
+                let sequence = crate::docs::clipboard::osc52(&text, std::env::var_os("TMUX").is_some());
+                terminal
+                    .write_raw(sequence.as_bytes())
+                    .err()
+                    .map(|e| Msg::Toast(Level::Error, format!("copy failed: {e}")))
             }
-            Effect::SwitchSource { name } => self.switch_source(&name),
-            Effect::Sync { full } => {
-                let syncing = self.syncing.borrow().clone();
-                if syncing.swap(true, Ordering::SeqCst) {
-                    return; // one at a time; the running one brings fresh data
-                }
-                let (out, source) = (self.source_tx(), self.source.borrow().clone());
-                tokio::spawn(async move {
-                    let (tx, mut rx) = unbounded_channel();
-                    let forward = tokio::spawn(async move {
-                        while let Some(msg) = rx.recv().await {
-                            out.send(msg);
-                        }
-                    });
-                    crate::sync::run_sync(&source, full, &tx).await;
-                    drop(tx);
-                    let _ = forward.await;
-                    syncing.store(false, Ordering::SeqCst);
-                });
-            }
-            local => {
-                let (out, source) = (self.source_tx(), self.source.borrow().clone());
-                tokio::task::spawn_blocking(move || {
-                    for msg in run_local(local, &source) {
-                        out.send(msg);
-                    }
-                });
-            }
-        }
-    }
-
-    /// Point everything at another source: its cache first, then a sync.
-    fn switch_source(&self, name: &str) {
-        let source = match self.instances.iter().find(|i| i.name == name) {
-            Some(instance) => Source::Instance(instance.clone()),
-            None if name == "demo" => Source::Demo(crate::paths::demo_dir()),
-            None => {
-                let _ = self.tx.send(Msg::Toast(crate::msg::Level::Warn, format!("No instance named `{name}`")));
-                return;
+            TerminalEffect::Suspend => Some(match terminal.stop_to_shell() {
+                Ok(()) => Msg::Resumed,
+                Err(e) => Msg::Toast(Level::Error, format!("cannot take the terminal back: {e}")),
+            }),
+            TerminalEffect::Run { argv, purpose } => {
+                Some(Msg::ProgramExited { purpose, result: terminal.run_program(&argv) })
             }
         };
-        self.generation.fetch_add(1, Ordering::SeqCst);
-        *self.syncing.borrow_mut() = Arc::new(AtomicBool::new(false));
-        let server = match &source {
-            Source::Instance(i) => Some(i.url.trim_end_matches('/').to_string()),
-            _ => None,
-        };
-        let _ = self.tx.send(Msg::SourceChanged { label: source.label(), server });
-        let source = Arc::new(source);
-        *self.source.borrow_mut() = source.clone();
-        let out = self.source_tx();
-        tokio::task::spawn_blocking(move || match Cache::open(&source.cache_path()).and_then(|c| load_catalog(&c)) {
-            Ok((catalog, info)) => out.send(Msg::CatalogLoaded { catalog: Arc::new(catalog), info }),
-            Err(err) => out.send(Msg::Toast(crate::msg::Level::Error, err.to_string())),
-        });
-        self.spawn(Effect::Sync { full: false });
-    }
-}
-
-fn spawn_input(tx: UnboundedSender<Msg>) {
-    tokio::spawn(async move {
-        let mut events = EventStream::new();
-        while let Some(Ok(event)) = events.next().await {
-            let msg = match event {
-                Event::Key(k) if k.kind != KeyEventKind::Release => Msg::Key(k),
-                Event::Resize(w, h) => Msg::Resize(w, h),
-                Event::Paste(text) => {
-                    // A paste is typed character by character into whatever has focus.
-                    for c in text.chars().filter(|c| !c.is_control()) {
-                        let key = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(c));
-                        if tx.send(Msg::Key(key)).is_err() {
-                            return;
-                        }
-                    }
-                    continue;
-                }
-                _ => continue,
-            };
-            if tx.send(msg).is_err() {
-                return;
-            }
+        if let Some(msg) = reply {
+            let _ = tx.send(msg);
         }
-    });
+        // The terminal may have been resized while it was away.
+        if let Ok(size) = terminal.size() {
+            let _ = tx.send(Msg::Resize(size.width, size.height));
+        }
+    }
 }
 
 fn spawn_ticks(tx: UnboundedSender<Msg>) {

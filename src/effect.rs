@@ -1,5 +1,6 @@
-//! Effects: what update asks the outside world to do. They run off the UI
-//! path (blocking pool or async tasks) and report back as messages.
+//! Effects: what update asks the outside world to do. Jobs run on the
+//! executor (src/exec) and report back as messages; terminal effects are
+//! carried out by the terminal's owner between frames (src/app.rs).
 
 use crate::catalog::Catalog;
 use std::sync::Arc;
@@ -24,6 +25,8 @@ pub enum Effect {
     LoadEntity {
         key: String,
     },
+    /// Read the whole catalog from the cache (after a source switch).
+    LoadCatalog,
     /// Refresh from the source: re-read a folder, or sync a Backstage.
     Sync {
         full: bool,
@@ -32,6 +35,41 @@ pub enum Effect {
     SwitchSource {
         name: String,
     },
-    /// Runbooks and docs: discovery, page loads, copy, browser, server search.
+    /// Everything that depends on `root`, and the teams to notify.
+    BlastRadius {
+        root: String,
+        catalog: Arc<Catalog>,
+    },
+    /// `:open TEXT`: an exact ref or name, else the best search hit.
+    ResolveOpen {
+        text: String,
+        catalog: Arc<Catalog>,
+    },
+    /// `e`: find the file and line of a folder source's entity.
+    LocateForEdit {
+        key: String,
+    },
+    /// Runbooks and docs: discovery, page loads, browser, server search.
     Docs(crate::docs::effects::DocsEffect),
+    /// Needs the terminal itself.
+    Terminal(TerminalEffect),
+}
+
+/// Done by whoever owns the terminal, between two frames.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TerminalEffect {
+    /// Put text on the clipboard with OSC 52 (works over SSH and in tmux).
+    Copy { text: String },
+    /// Ctrl-Z: give the terminal back to the shell until `fg`.
+    Suspend,
+    /// Give the terminal to a program (an editor, a pager) until it exits;
+    /// `Msg::ProgramExited` reports how it ended.
+    Run { argv: Vec<String>, purpose: RunPurpose },
+}
+
+/// Why a program was run, so its exit can be followed up.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunPurpose {
+    /// An editor on a folder source's file: re-read the folder afterwards.
+    EditSource,
 }

@@ -1,10 +1,10 @@
 //! Drive the whole app without a terminal: the same update, effects and
 //! render as the TUI, with effects run inline. Tests and benchmarks use it.
 
-use crate::effect::Effect;
+use crate::effect::{Effect, TerminalEffect};
+use crate::exec::Inline;
 use crate::keymap::{parse_key, Keymap};
 use crate::msg::Msg;
-use crate::runtime::run_local;
 use crate::source::{load_catalog, refresh_files, Source};
 use crate::state::State;
 use crate::update::update;
@@ -16,6 +16,10 @@ use std::sync::Arc;
 pub struct Headless {
     pub state: State,
     pub source: Source,
+    /// Runs each job to completion before the next message.
+    pub jobs: Inline,
+    /// Terminal effects asked for, in order (nothing owns a terminal here).
+    pub terminal_effects: Vec<TerminalEffect>,
     terminal: Terminal<TestBackend>,
 }
 
@@ -31,7 +35,9 @@ impl Headless {
         let mut state = State::new(source.label(), Keymap::default_map(), now);
         state.width = width;
         state.height = height;
-        let mut app = Headless { state, source, terminal: Terminal::new(TestBackend::new(width, height))? };
+        let jobs = Inline::new(source.clone());
+        let terminal = Terminal::new(TestBackend::new(width, height))?;
+        let mut app = Headless { state, source, jobs, terminal_effects: Vec::new(), terminal };
         app.dispatch(Msg::CatalogLoaded { catalog: Arc::new(catalog), info });
         Ok(app)
     }
@@ -41,10 +47,11 @@ impl Headless {
         let mut queue = VecDeque::from([msg]);
         while let Some(msg) = queue.pop_front() {
             for effect in update(&mut self.state, msg) {
-                if matches!(effect, Effect::Quit) {
-                    continue;
+                match effect {
+                    Effect::Quit => {}
+                    Effect::Terminal(t) => self.terminal_effects.push(t),
+                    job => queue.extend(self.jobs.run(job)),
                 }
-                queue.extend(run_local(effect, &self.source));
             }
         }
     }

@@ -75,6 +75,8 @@ pub enum Command {
     PrevSection,
     Reload,
     TogglePreview,
+    /// Open the entity's file in $VISUAL / $EDITOR (folder sources).
+    Edit,
 }
 
 /// List commands that act on the selected entity (the preview pane names
@@ -144,6 +146,7 @@ pub const BINDINGS: &[Binding] = &[
         "Show or hide the preview of the selected entity (wide terminals)",
         false,
     ),
+    b(X::List, "list.edit", &["e"], C::Edit, "Edit its YAML file in $VISUAL or $EDITOR (folder sources)", false),
     b(
         X::SearchInput,
         "search.accept",
@@ -160,6 +163,7 @@ pub const BINDINGS: &[Binding] = &[
     b(X::Entity, "entity.owner", &["o"], C::OwnerCard, "Owner card: who owns it and how to reach them", true),
     b(X::Entity, "entity.deps", &["d"], C::Dependencies, "Dependency tree", true),
     b(X::Entity, "entity.blast", &["D"], C::BlastRadius, "Blast radius: who depends on it", true),
+    b(X::Entity, "entity.edit", &["e"], C::Edit, "Edit its YAML file in $VISUAL or $EDITOR (folder sources)", false),
     b(X::Owner, "owner.open", &["enter"], C::Open, "Open the owner's page", true),
     b(X::Owner, "owner.deps", &["d"], C::Dependencies, "Dependency tree", false),
     b(X::Owner, "owner.blast", &["D"], C::BlastRadius, "Blast radius", false),

@@ -59,4 +59,23 @@ pub enum Msg {
     },
     /// Runbooks, doc pages and Backstage search results.
     Docs(crate::docs::effects::DocsMsg),
+    /// A bracketed paste, whole: for the focused input.
+    Paste(String),
+    BlastRadius {
+        root: String,
+        blast: Arc<crate::catalog::graph::BlastRadius>,
+    },
+    OpenResolved {
+        text: String,
+        key: Option<String>,
+    },
+    /// The file and editor for `e`.
+    EditReady(crate::exec::edit::EditTarget),
+    /// A program run in the terminal ended (or could not start).
+    ProgramExited {
+        purpose: crate::effect::RunPurpose,
+        result: Result<i32, String>,
+    },
+    /// Back from Ctrl-Z: everything is drawn again.
+    Resumed,
 }

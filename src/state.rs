@@ -3,143 +3,12 @@
 use crate::catalog::Catalog;
 use crate::keymap::Keymap;
 use crate::msg::{CatalogInfo, Level};
-use crate::search::{Field, Hit};
+pub use crate::screens::list::ListState;
+pub use crate::screens::overlays::Overlay;
+pub use crate::screens::Screen;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Arc;
-use tui_textarea::TextArea;
-
-/// The catalog list and its search.
-pub struct ListState {
-    pub input: TextArea<'static>,
-    /// True while keys go to the search input.
-    pub typing: bool,
-    /// The query the current `hits` answer.
-    pub applied_query: String,
-    pub hits: Arc<Vec<Hit>>,
-    pub selected: usize,
-    pub offset: usize,
-    /// Generation of the newest search asked for; older results are dropped.
-    pub generation: u64,
-    pub searching: bool,
-    /// Entity to keep selected when new results arrive (after a sync).
-    pub anchor: Option<String>,
-    /// Only entities owned by me or my groups.
-    pub mine: bool,
-    /// A command on the selection typed while a search was running.
-    pub pending: Option<crate::keymap::Command>,
-    /// Show the preview pane when the terminal is wide enough (`p` toggles;
-    /// kept for the session only).
-    pub preview: bool,
-}
-
-impl Default for ListState {
-    fn default() -> Self {
-        let mut input = TextArea::default();
-        input.set_cursor_line_style(ratatui::style::Style::default());
-        ListState {
-            input,
-            typing: false,
-            applied_query: String::new(),
-            hits: Arc::new(Vec::new()),
-            selected: 0,
-            offset: 0,
-            generation: 0,
-            searching: false,
-            anchor: None,
-            mine: false,
-            pending: None,
-            preview: true,
-        }
-    }
-}
-
-impl ListState {
-    pub fn query_text(&self) -> String {
-        self.input.lines().join(" ")
-    }
-}
-
-/// Tabs of the entity page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EntityTab {
-    Overview,
-    Annotations,
-    Links,
-    Raw,
-}
-
-impl EntityTab {
-    pub const ALL: [EntityTab; 4] = [EntityTab::Overview, EntityTab::Annotations, EntityTab::Links, EntityTab::Raw];
-    pub fn title(self) -> &'static str {
-        match self {
-            EntityTab::Overview => "Overview",
-            EntityTab::Annotations => "Annotations",
-            EntityTab::Links => "Links",
-            EntityTab::Raw => "Raw YAML",
-        }
-    }
-}
-
-/// One entity page on the screen stack.
-#[derive(Debug, Clone)]
-pub struct EntityPage {
-    pub key: String,
-    pub tab: EntityTab,
-    /// Selected row among the relation rows (Overview) or scroll (other tabs).
-    pub selected: usize,
-    pub scroll: usize,
-}
-
-/// What is stacked above the list.
-#[derive(Debug, Clone)]
-pub enum Screen {
-    Entity(EntityPage),
-    /// Runbook picker, doc page or Backstage search results.
-    Doc(Box<crate::docs::screen::DocScreen>),
-    Owner(OwnerPage),
-    Tree(TreePage),
-}
-
-/// The owner card of an entity.
-#[derive(Debug, Clone)]
-pub struct OwnerPage {
-    pub key: String,
-    pub scroll: usize,
-}
-
-/// A dependency, blast-radius or structure tree rooted at an entity.
-#[derive(Debug, Clone)]
-pub struct TreePage {
-    pub root: String,
-    pub mode: crate::catalog::graph::TreeMode,
-    pub expanded: std::collections::HashSet<String>,
-    /// Visible rows, rebuilt only when expansion changes.
-    pub rows: Vec<crate::catalog::tree::TreeRow>,
-    pub selected: usize,
-    /// For the blast radius: everything affected and the teams to notify.
-    pub blast: Option<crate::catalog::graph::BlastRadius>,
-}
-
-/// A modal on top of everything.
-pub enum Overlay {
-    Help {
-        scroll: usize,
-    },
-    /// Problems met reading the source (broken documents, bad refs).
-    Problems {
-        scroll: usize,
-    },
-    Palette {
-        input: Box<TextArea<'static>>,
-        selected: usize,
-    },
-    /// First pick a field, then one of its values.
-    Facets {
-        field: Option<Field>,
-        selected: usize,
-    },
-}
 
 /// Details of an entity read from the cache: what the summary leaves out.
 #[derive(Debug, Clone, Default)]
@@ -184,7 +53,8 @@ pub struct State {
     pub catalog: Arc<Catalog>,
     pub info: CatalogInfo,
     pub list: ListState,
-    pub screens: Vec<Screen>,
+    /// Screens stacked above the list, top last.
+    pub screens: Vec<Box<dyn Screen>>,
     pub overlay: Option<Overlay>,
     pub details: HashMap<String, EntityDetail>,
     pub toasts: Vec<Toast>,
@@ -203,7 +73,7 @@ pub struct State {
     /// The user's own ref (config `me`), for "owned by me".
     pub me: Option<String>,
     /// Doc viewer settings (runbook annotations, browser or not) and request ids.
-    pub docs: crate::docs::screen::DocsState,
+    pub docs: crate::screens::doc::DocsState,
     pub last_sync_started: i64,
     pub quit: bool,
 }
@@ -250,23 +120,4 @@ impl State {
             self.toasts.remove(0);
         }
     }
-}
-
-/// Rows the list can show at the current size: total minus title bar,
-/// search line, table header, status bar and footer.
-pub fn list_viewport(height: u16) -> usize {
-    height.saturating_sub(5).max(1) as usize
-}
-
-/// Terminal width from which the list shows the preview pane instead of the
-/// Description column: the list's fixed columns (85), the pane's gap, border
-/// and margin (3), and 52 columns of pane text. At 139 the Description column
-/// is 53 wide, so crossing the threshold trades one cut line of description
-/// for all of it at the same measure; narrower panes would also start to cut
-/// full refs and emails.
-pub const PREVIEW_MIN_WIDTH: u16 = 140;
-
-/// Rows the body of a full-screen page can show: minus title, status, footer.
-pub fn page_viewport(height: u16) -> usize {
-    height.saturating_sub(3).max(1) as usize
 }

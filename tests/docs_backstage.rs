@@ -114,18 +114,19 @@ fn techdocs_search_and_offline_against_a_real_backstage() {
     app.keys("enter");
     let screen = app.screen();
     assert!(screen.contains("Search “orders”") && screen.contains("catalog"), "{screen}");
-    let results = match app.state.screens.last() {
-        Some(callboard::state::Screen::Doc(d)) => match &**d {
-            callboard::docs::screen::DocScreen::Results(r) => r.clone(),
-            _ => panic!("not the results screen"),
-        },
+    let results = match callboard::screens::top::<callboard::screens::doc::DocScreen>(&app.state) {
+        Some(callboard::screens::doc::DocScreen::Results(r)) => r.clone(),
         _ => panic!("not the results screen"),
     };
     assert!(results.results.iter().any(|r| r.entity.as_deref() == Some("component:default/orders-api")), "{results:?}");
     assert!(results.results.iter().all(|r| !r.title.contains("callboard-hl")), "our highlight tags are parsed out");
     assert!(results.results.iter().any(|r| !r.title_marks.is_empty() || !r.text_marks.is_empty()), "{results:?}");
     app.keys("enter");
-    assert!(matches!(app.state.screens.last(), Some(callboard::state::Screen::Entity(_))), "{}", app.screen());
+    assert!(
+        callboard::screens::top::<callboard::screens::entity::EntityPage>(&app.state).is_some(),
+        "{}",
+        app.screen()
+    );
 
     let out = env.callboard(&["search", "--server", "orders"]);
     assert!(out.status.success(), "{}", text(&out.stderr));

@@ -4,8 +4,8 @@
 //! gone the page opens from the cache marked with its age.
 
 use callboard::docs::clipboard::osc52;
-use callboard::docs::effects::DocsEffect;
-use callboard::effect::Effect;
+
+use callboard::effect::{Effect, TerminalEffect};
 use callboard::headless::Headless;
 use callboard::keymap::parse_key;
 use callboard::msg::Msg;
@@ -86,7 +86,7 @@ fn runbook_opens_with_one_key_searches_and_copies() {
     let text = effects
         .iter()
         .find_map(|e| match e {
-            Effect::Docs(DocsEffect::Copy { text }) => Some(text.clone()),
+            Effect::Terminal(TerminalEffect::Copy { text }) => Some(text.clone()),
             _ => None,
         })
         .expect("y asks for an OSC 52 copy");

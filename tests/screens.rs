@@ -2,6 +2,7 @@
 //! catalog (the bundled demo) through the real update loop.
 
 use callboard::headless::Headless;
+use callboard::screens::{entity::EntityPage, tree::TreePage};
 use callboard::source::Source;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -307,26 +308,16 @@ fn tree_toggle_expand_all_and_open() {
     app.keys("/");
     app.type_text("payments-api");
     app.keys("enter d");
-    let collapsed = match app.state.screens.last() {
-        Some(callboard::state::Screen::Tree(t)) => t.rows.len(),
-        _ => panic!("no tree"),
-    };
+    let collapsed = top::<TreePage>(&app).rows.len();
     app.keys("e");
-    let expanded = match app.state.screens.last() {
-        Some(callboard::state::Screen::Tree(t)) => t.rows.len(),
-        _ => panic!("no tree"),
-    };
+    let expanded = top::<TreePage>(&app).rows.len();
     assert!(expanded > collapsed, "{expanded} > {collapsed}");
     app.keys("t");
-    match app.state.screens.last() {
-        Some(callboard::state::Screen::Tree(t)) => {
-            assert_eq!(t.mode, callboard::catalog::graph::TreeMode::BlastRadius);
-            assert!(t.blast.as_ref().unwrap().entities.len() > 5);
-        }
-        _ => panic!("no tree"),
-    }
+    let tree = top::<TreePage>(&app);
+    assert_eq!(tree.mode, callboard::catalog::graph::TreeMode::BlastRadius);
+    assert!(tree.blast.as_ref().unwrap().entities.len() > 5);
     app.keys("j enter");
-    assert!(matches!(app.state.screens.last(), Some(callboard::state::Screen::Entity(_))));
+    top::<EntityPage>(&app);
 }
 
 #[test]
@@ -366,6 +357,12 @@ fn new_data_keeps_selection_scroll_and_query() {
     assert_eq!(app.state.selected_key(), Some(selected.as_str()), "selection kept");
     assert_eq!(app.state.list.query_text(), "kind:component", "query kept");
     let visible = app.state.list.selected - app.state.list.offset;
-    assert!(visible < callboard::state::list_viewport(24), "selection still on screen");
+    assert!(visible < callboard::layout::list_rows(24), "selection still on screen");
     assert!(app.state.list.offset.abs_diff(offset) <= 1, "scroll moved by at most the one row that changed");
+}
+
+/// The screen on top of the stack, which must be a `T`.
+fn top<T: callboard::screens::Screen>(app: &Headless) -> &T {
+    callboard::screens::top::<T>(&app.state)
+        .unwrap_or_else(|| panic!("the top screen is not a {}", std::any::type_name::<T>()))
 }

@@ -8,7 +8,6 @@ use super::stats::{ms, Summary};
 use callboard::effect::Effect;
 use callboard::headless::Headless;
 use callboard::msg::Msg;
-use callboard::runtime::run_local;
 use callboard::search::{run as run_query, Query};
 use callboard::update::update;
 use crossterm::event::{KeyCode, KeyEvent};
@@ -31,7 +30,7 @@ pub struct KeyFigures {
 /// results frame.
 pub fn headless(fixture: &Fixture, rounds: usize) -> KeyFigures {
     let app = Headless::open(fixture.source(), 160, 48, callboard::source::unix_now()).expect("open headless");
-    let (mut state, source) = (app.state, app.source);
+    let (mut state, jobs) = (app.state, app.jobs);
     let mut terminal = Terminal::new(TestBackend::new(160, 48)).expect("test backend");
     let mut per_key = Vec::new();
     let mut first_key = Vec::new();
@@ -41,7 +40,7 @@ pub fn headless(fixture: &Fixture, rounds: usize) -> KeyFigures {
         terminal.draw(|f| callboard::ui::render(f, state)).unwrap();
         let mut queue: Vec<Effect> = effects;
         while let Some(effect) = queue.pop() {
-            for msg in run_local(effect, &source) {
+            for msg in jobs.run(effect) {
                 queue.extend(update(state, msg));
             }
         }

@@ -28,7 +28,8 @@ pub struct Client {
     http: reqwest::Client,
     /// Base URL, always ending in `/` so endpoint paths join under it.
     base: Url,
-    auth: Auth,
+    /// Shared with the clients made by [`Client::sharing`]: one token read.
+    auth: std::sync::Arc<Auth>,
     retry: RetryPolicy,
     request_timeout: Duration,
     counters: Counters,
@@ -120,7 +121,7 @@ impl Client {
         Ok(Client {
             http,
             base,
-            auth: Auth::new(TokenSource::from_instance(instance)),
+            auth: std::sync::Arc::new(Auth::new(TokenSource::from_instance(instance))),
             retry: RetryPolicy::default(),
             request_timeout: Duration::from_secs(instance.request_timeout.max(1)),
             counters: Counters::default(),
@@ -131,6 +132,20 @@ impl Client {
     pub fn with_retry_policy(mut self, retry: RetryPolicy) -> Client {
         self.retry = retry;
         self
+    }
+
+    /// A client on the same connection pool and token, with its own retry
+    /// policy and transfer counters: every job of an instance reuses the
+    /// connections of the first.
+    pub fn sharing(&self, retry: RetryPolicy) -> Client {
+        Client {
+            http: self.http.clone(),
+            base: self.base.clone(),
+            auth: self.auth.clone(),
+            retry,
+            request_timeout: self.request_timeout,
+            counters: Counters::default(),
+        }
     }
 
     pub fn base_url(&self) -> &str {

@@ -173,14 +173,14 @@ fn walk_files(dir: &Path, wanted: &dyn Fn(&str) -> bool, out: &mut Vec<PathBuf>)
 }
 
 /// One YAML document with the file line it starts on (1-based).
-struct Document {
-    text: String,
-    first_line: usize,
+pub(crate) struct Document {
+    pub(crate) text: String,
+    pub(crate) first_line: usize,
 }
 
 /// Split on `---` / `...` markers ourselves, so that one broken document
 /// cannot stop the parser from reaching the ones after it.
-fn split_documents(text: &str) -> Vec<Document> {
+pub(crate) fn split_documents(text: &str) -> Vec<Document> {
     let mut docs = Vec::new();
     let mut current = String::new();
     let mut first_line = 1;

@@ -67,8 +67,10 @@ pub fn run(
     let keys = selection(catalog, config, owned_by_me, system.as_deref())?;
     let annotations = &config.runbooks.annotations;
     let (mut pages, mut bytes, mut entities, mut failed) = (0usize, 0usize, 0usize, 0usize);
+    // One context for the whole run: every page reuses the same connections.
+    let cx = crate::exec::JobContext::new(std::sync::Arc::new(source.clone()));
     for key in &keys {
-        let (runbooks, note) = find_runbooks(source, key, None, annotations);
+        let (runbooks, note) = block_on(find_runbooks(&cx, key, None, annotations));
         let targets: Vec<_> = runbooks.iter().filter(|r| web || !matches!(r.target, DocTarget::Url(_))).collect();
         if targets.is_empty() {
             continue;
@@ -79,7 +81,7 @@ pub fn run(
             line.push_str(&format!(" ({note})"));
         }
         for runbook in targets {
-            match fetch_into_cache(source, &runbook.target) {
+            match block_on(fetch_into_cache(&cx, &runbook.target)) {
                 Ok(n) => {
                     pages += 1;
                     bytes += n;

@@ -28,8 +28,6 @@ pub enum DocsEffect {
     LoadCached { request: u64, target: DocTarget, anchor: Option<String>, width: u16 },
     /// Lay a page out again at a new width.
     Layout { request: u64, doc: Arc<ParsedDoc>, width: u16 },
-    /// Put text on the clipboard with OSC 52 (works over SSH and in tmux).
-    Copy { text: String },
     /// Launch the local browser.
     OpenBrowser { url: String },
     /// Search the Backstage search index (or, for a folder, the local catalog and docs).

@@ -13,7 +13,6 @@ pub mod local_search;
 pub mod markdown;
 pub mod model;
 pub mod runtime;
-pub mod screen;
 pub mod search;
 pub mod target;
 

@@ -1,6 +1,7 @@
 //! Carrying out doc effects: discovery, loading with the offline cache as
-//! fallback, layout, server search. Runs on the blocking pool; the network
-//! parts block on the app's runtime there (or on a small one in tests).
+//! fallback, layout, server search. Async jobs of the executor: network on
+//! the task with the instance's shared client, disk and parsing on the
+//! blocking pool.
 
 use super::discover::{self, DocsSite, Runbook};
 use super::effects::{DocsEffect, DocsMsg, LoadedDoc, Origin};
@@ -8,18 +9,18 @@ use super::target::DocTarget;
 use super::{layout, parse, Format};
 use crate::backstage::{BackstageError, Client};
 use crate::catalog::cache::Cache;
+use crate::exec::JobContext;
 use crate::msg::{Level, Msg};
 use crate::source::{unix_now, Source};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Run a future to completion from synchronous code: on the blocking pool
-/// of the app's runtime, or on a throw-away runtime (headless tests).
+/// Run a future to completion from synchronous code (the CLI, tests): on
+/// the current runtime's blocking pool, or on a throw-away runtime.
 pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
     match tokio::runtime::Handle::try_current() {
-        // Effects run on the blocking pool, where blocking on the runtime is allowed.
-        Ok(handle) => handle.block_on(future),
+        Ok(handle) => tokio::task::block_in_place(|| handle.block_on(future)),
         Err(_) => tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -28,48 +29,59 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
     }
 }
 
-/// Carry out one effect and return the messages it produces. `Copy` is done
-/// by the UI loop itself (it writes to the terminal) and is a no-op here.
-pub fn run_blocking(effect: DocsEffect, source: &Source) -> Vec<Msg> {
+/// Disk and CPU work off the async threads.
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(work).await.expect("doc jobs do not panic")
+}
+
+/// Carry out one effect and return the messages it produces.
+pub async fn run(effect: DocsEffect, cx: &JobContext) -> Vec<Msg> {
     let msg = match effect {
         DocsEffect::FindRunbooks { request, entity, raw, annotations } => {
-            let (runbooks, note) = find_runbooks(source, &entity, raw, &annotations);
+            let (runbooks, note) = find_runbooks(cx, &entity, raw, &annotations).await;
             DocsMsg::RunbooksFound { request, entity, runbooks, note }
         }
         DocsEffect::Load { request, target, anchor, width } => {
-            DocsMsg::Loaded { request, result: load(source, &target, width).map(|l| LoadedDoc { anchor, ..l }) }
+            DocsMsg::Loaded { request, result: load(cx, &target, width).await.map(|l| LoadedDoc { anchor, ..l }) }
         }
-        DocsEffect::LoadCached { request, target, anchor, width } => match cached(source, &target, width) {
-            Some(l) => DocsMsg::Loaded { request, result: Ok(LoadedDoc { anchor, ..l }) },
-            None => return Vec::new(),
-        },
-        DocsEffect::Layout { request, doc, width } => DocsMsg::LaidOut { request, page: Arc::new(layout(&doc, width)) },
-        DocsEffect::Copy { .. } => return Vec::new(),
-        DocsEffect::OpenBrowser { url } => {
-            // Entity-supplied: only real web addresses go to the opener, so a
-            // value like `--help` or `javascript:` can never become an argument.
-            let allowed = ["http://", "https://", "mailto:", "file:///"];
-            if !allowed.iter().any(|p| url.to_ascii_lowercase().starts_with(p)) {
-                return vec![Msg::Toast(
-                    Level::Warn,
-                    format!("not opening `{url}`: only http(s), mailto and file addresses"),
-                )];
+        DocsEffect::LoadCached { request, target, anchor, width } => {
+            let source = cx.source.clone();
+            match blocking(move || cached(&source, &target, width)).await {
+                Some(l) => DocsMsg::Loaded { request, result: Ok(LoadedDoc { anchor, ..l }) },
+                None => return Vec::new(),
             }
-            return match open::that_detached(&url) {
-                Ok(()) => Vec::new(),
-                Err(e) => vec![Msg::Toast(Level::Error, format!("cannot open a browser ({e}); the address is {url}"))],
-            };
         }
+        DocsEffect::Layout { request, doc, width } => {
+            let page = blocking(move || layout(&doc, width)).await;
+            DocsMsg::LaidOut { request, page: Arc::new(page) }
+        }
+        DocsEffect::OpenBrowser { url } => return open_browser(&url),
         DocsEffect::Search { generation, query, cursor, catalog } => {
             let more = cursor.is_some();
-            let result = match source {
-                Source::Instance(_) => server_search(source, &query, cursor.as_deref()),
-                _ => Ok(super::local_search::search(source, &catalog, &query)),
+            let result = match &*cx.source {
+                Source::Instance(_) => server_search(cx, &query, cursor.as_deref()).await,
+                _ => {
+                    let source = cx.source.clone();
+                    Ok(blocking(move || super::local_search::search(&source, &catalog, &query)).await)
+                }
             };
             DocsMsg::SearchDone { generation, more, result }
         }
     };
     vec![Msg::Docs(msg)]
+}
+
+fn open_browser(url: &str) -> Vec<Msg> {
+    // Entity-supplied: only real web addresses go to the opener, so a
+    // value like `--help` or `javascript:` can never become an argument.
+    let allowed = ["http://", "https://", "mailto:", "file:///"];
+    if !allowed.iter().any(|p| url.to_ascii_lowercase().starts_with(p)) {
+        return vec![Msg::Toast(Level::Warn, format!("not opening `{url}`: only http(s), mailto and file addresses"))];
+    }
+    match open::that_detached(url) {
+        Ok(()) => Vec::new(),
+        Err(e) => vec![Msg::Toast(Level::Error, format!("cannot open a browser ({e}); the address is {url}"))],
+    }
 }
 
 /// Docs are wanted now, and a cached copy is shown meanwhile: one quick
@@ -83,25 +95,17 @@ fn docs_retry() -> crate::backstage::RetryPolicy {
     }
 }
 
-fn client(source: &Source) -> Result<Client, String> {
-    match source {
-        Source::Instance(instance) => {
-            Client::new(instance).map(|c| c.with_retry_policy(docs_retry())).map_err(|e| e.to_string())
-        }
-        _ => Err("not a Backstage source".into()),
-    }
+fn client(cx: &JobContext) -> Result<Client, String> {
+    cx.backstage_with(docs_retry())
 }
 
-fn server_url(source: &Source) -> Option<String> {
-    match source {
-        Source::Instance(i) => Some(i.url.trim_end_matches('/').to_string()),
-        _ => None,
-    }
-}
-
-fn server_search(source: &Source, query: &str, cursor: Option<&str>) -> Result<super::search::SearchPage, String> {
-    let client = client(source)?;
-    let body = block_on(client.search(query, cursor)).map_err(|e| match e {
+async fn server_search(
+    cx: &JobContext,
+    query: &str,
+    cursor: Option<&str>,
+) -> Result<super::search::SearchPage, String> {
+    let client = client(cx)?;
+    let body = client.search(query, cursor).await.map_err(|e| match e {
         BackstageError::NotFound { .. } => {
             "this Backstage has no search backend (/api/search/query answered 404)".into()
         }
@@ -116,21 +120,26 @@ fn open_cache(source: &Source) -> Option<Cache> {
 
 /// Runbooks of an entity, best first, and a note when the docs could not be
 /// listed live.
-pub fn find_runbooks(
-    source: &Source,
+pub async fn find_runbooks(
+    cx: &JobContext,
     entity: &str,
     raw: Option<Value>,
     annotations: &[String],
 ) -> (Vec<Runbook>, Option<String>) {
-    let cache = open_cache(source);
-    let Some(raw) = raw.or_else(|| cache.as_ref().and_then(|c| c.raw(entity).ok().flatten())) else {
+    let source = cx.source.clone();
+    let key = entity.to_string();
+    let raw = match raw {
+        Some(raw) => Some(raw),
+        None => blocking(move || open_cache(&source).and_then(|c| c.raw(&key).ok().flatten())).await,
+    };
+    let Some(raw) = raw else {
         return (Vec::new(), Some(format!("{entity} is not in the cache")));
     };
     let mut runbooks = discover::from_entity(&raw, annotations);
     let mut note = None;
-    match discover::docs_site(&raw, server_url(source).is_some()) {
+    match discover::docs_site(&raw, cx.server_url().is_some()) {
         None => {}
-        Some(DocsSite::Local(site)) => match discover::local_site(&site) {
+        Some(DocsSite::Local(site)) => match blocking(move || discover::local_site(&site)).await {
             Ok((root, pages)) => {
                 let pages = pages
                     .into_iter()
@@ -145,30 +154,36 @@ pub fn find_runbooks(
         },
         Some(DocsSite::Server(triplet)) => {
             let key =
-                format!("{}/api/techdocs/metadata/techdocs/{}", server_url(source).unwrap_or_default(), triplet.path());
-            let live = client(source).and_then(|c| block_on(c.techdocs_metadata(&triplet)).map_err(|e| e.to_string()));
-            let metadata = match live {
-                Ok(meta) => {
-                    if let Some(c) = &cache {
-                        let _ = c.put_doc(&key, meta.to_string().as_bytes(), "application/json", unix_now());
-                    }
-                    Some(meta)
-                }
-                Err(err) => match cache.as_ref().and_then(|c| c.doc(&key)) {
-                    Some((bytes, _, fetched_at)) => {
-                        note = Some(format!(
-                            "docs list from cache, {} old ({err})",
-                            crate::ui::age(unix_now(), fetched_at)
-                        ));
-                        serde_json::from_slice(&bytes).ok()
-                    }
-                    None => {
-                        note = Some(format!("TechDocs unavailable: {err}"));
-                        None
-                    }
-                },
+                format!("{}/api/techdocs/metadata/techdocs/{}", cx.server_url().unwrap_or_default(), triplet.path());
+            let live = match client(cx) {
+                Ok(c) => c.techdocs_metadata(&triplet).await.map_err(|e| e.to_string()),
+                Err(e) => Err(e),
             };
-            if let Some(meta) = metadata {
+            let source = cx.source.clone();
+            let metadata = blocking(move || {
+                let cache = open_cache(&source);
+                match live {
+                    Ok(meta) => {
+                        if let Some(c) = &cache {
+                            let _ = c.put_doc(&key, meta.to_string().as_bytes(), "application/json", unix_now());
+                        }
+                        (Some(meta), None)
+                    }
+                    Err(err) => match cache.as_ref().and_then(|c| c.doc(&key)) {
+                        Some((bytes, _, fetched_at)) => {
+                            let age = crate::ui::age(unix_now(), fetched_at);
+                            (
+                                serde_json::from_slice(&bytes).ok(),
+                                Some(format!("docs list from cache, {age} old ({err})")),
+                            )
+                        }
+                        None => (None, Some(format!("TechDocs unavailable: {err}"))),
+                    },
+                }
+            })
+            .await;
+            note = metadata.1.or(note);
+            if let Some(meta) = metadata.0 {
                 let pages = discover::server_site(&meta)
                     .into_iter()
                     .map(|(title, page)| {
@@ -184,16 +199,22 @@ pub fn find_runbooks(
 }
 
 /// The bytes of a page, live: a local file, a TechDocs page, a web page.
-fn fetch(source: &Source, target: &DocTarget) -> Result<(DocTarget, Vec<u8>, Format), String> {
+async fn fetch(cx: &JobContext, target: &DocTarget) -> Result<(DocTarget, Vec<u8>, Format), String> {
     match target {
         DocTarget::Local { root, path } => {
-            let (found, bytes) = read_local(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let path = path.clone();
+            let (found, bytes) = blocking({
+                let path = path.clone();
+                move || read_local(&path)
+            })
+            .await
+            .map_err(|e| format!("{}: {e}", path.display()))?;
             let format = Format::guess("", &found.to_string_lossy());
             Ok((DocTarget::Local { root: root.clone(), path: found }, bytes, format))
         }
         DocTarget::TechDocs { entity, page } => {
-            let client = client(source)?;
-            let bytes = block_on(client.techdocs_page(entity, page)).map_err(|e| match e {
+            let client = client(cx)?;
+            let bytes = client.techdocs_page(entity, page).await.map_err(|e| match e {
                 BackstageError::NotFound { .. } => {
                     format!("no TechDocs page {}/{page} on the server (404)", entity.path())
                 }
@@ -202,7 +223,7 @@ fn fetch(source: &Source, target: &DocTarget) -> Result<(DocTarget, Vec<u8>, For
             Ok((target.clone(), bytes, Format::Html))
         }
         DocTarget::Url(url) => {
-            let (bytes, content_type) = block_on(fetch_url(url))?;
+            let (bytes, content_type) = fetch_url(&cx.web, url).await?;
             Ok((target.clone(), bytes, Format::guess(&content_type, url)))
         }
     }
@@ -212,13 +233,7 @@ fn fetch(source: &Source, target: &DocTarget) -> Result<(DocTarget, Vec<u8>, For
 const MAX_PAGE_BYTES: usize = 8 * 1024 * 1024;
 
 /// A web page, without credentials (the Backstage token never goes elsewhere).
-async fn fetch_url(url: &str) -> Result<(Vec<u8>, String), String> {
-    let client = reqwest::Client::builder()
-        .connect_timeout(std::time::Duration::from_secs(5))
-        .timeout(std::time::Duration::from_secs(15))
-        .user_agent(concat!("callboard/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| e.to_string())?;
+async fn fetch_url(client: &reqwest::Client, url: &str) -> Result<(Vec<u8>, String), String> {
     let response = client.get(url).send().await.map_err(|e| format!("cannot fetch {url}: {}", root(&e)))?;
     let status = response.status();
     if !status.is_success() {
@@ -264,19 +279,22 @@ fn read_local(path: &Path) -> std::io::Result<(PathBuf, Vec<u8>)> {
 
 /// Fetch a page live and store it in the cache (prefetch); the cache is not
 /// consulted, so a failure is a failure.
-pub fn fetch_into_cache(source: &Source, target: &DocTarget) -> Result<usize, String> {
-    let (found, bytes, format) = fetch(source, target)?;
-    let cache = open_cache(source).ok_or("the cache cannot be opened")?;
+pub async fn fetch_into_cache(cx: &JobContext, target: &DocTarget) -> Result<usize, String> {
+    let (found, bytes, format) = fetch(cx, target).await?;
+    let cache = open_cache(&cx.source).ok_or("the cache cannot be opened")?;
     cache
-        .put_doc(&found.cache_key(server_url(source).as_deref()), &bytes, format.content_type(), unix_now())
+        .put_doc(&found.cache_key(cx.server_url().as_deref()), &bytes, format.content_type(), unix_now())
         .map_err(|e| e.to_string())?;
     Ok(bytes.len())
 }
 
 /// The cached copy of a page, shown while the live one loads.
 pub fn cached(source: &Source, target: &DocTarget, width: u16) -> Option<LoadedDoc> {
-    let (bytes, content_type, fetched_at) =
-        open_cache(source)?.doc(&target.cache_key(server_url(source).as_deref()))?;
+    let server = match source {
+        Source::Instance(i) => Some(i.url.trim_end_matches('/').to_string()),
+        _ => None,
+    };
+    let (bytes, content_type, fetched_at) = open_cache(source)?.doc(&target.cache_key(server.as_deref()))?;
     let doc = Arc::new(parse(Format::guess(&content_type, ""), &bytes));
     let page = Arc::new(layout(&doc, width));
     let origin = Origin::Cached { fetched_at, reason: String::new() };
@@ -285,30 +303,34 @@ pub fn cached(source: &Source, target: &DocTarget, width: u16) -> Option<LoadedD
 
 /// Load a page: live first, stored in the cache on success; from the cache,
 /// marked with its age, when the live read fails.
-pub fn load(source: &Source, target: &DocTarget, width: u16) -> Result<LoadedDoc, String> {
-    let server = server_url(source);
-    let cache = open_cache(source);
-    let (target, bytes, format, origin) = match fetch(source, target) {
-        Ok((found, bytes, format)) => {
-            if let Some(c) = &cache {
-                if let Err(e) =
-                    c.put_doc(&found.cache_key(server.as_deref()), &bytes, format.content_type(), unix_now())
-                {
-                    tracing::warn!(error = %e, "could not cache a doc page");
+pub async fn load(cx: &JobContext, target: &DocTarget, width: u16) -> Result<LoadedDoc, String> {
+    let fetched = fetch(cx, target).await;
+    let (source, server, target) = (cx.source.clone(), cx.server_url(), target.clone());
+    blocking(move || {
+        let cache = open_cache(&source);
+        let (target, bytes, format, origin) = match fetched {
+            Ok((found, bytes, format)) => {
+                if let Some(c) = &cache {
+                    if let Err(e) =
+                        c.put_doc(&found.cache_key(server.as_deref()), &bytes, format.content_type(), unix_now())
+                    {
+                        tracing::warn!(error = %e, "could not cache a doc page");
+                    }
                 }
+                let origin = if matches!(found, DocTarget::Local { .. }) { Origin::Local } else { Origin::Live };
+                (found, bytes, format, origin)
             }
-            let origin = if matches!(found, DocTarget::Local { .. }) { Origin::Local } else { Origin::Live };
-            (found, bytes, format, origin)
-        }
-        Err(reason) => match cache.as_ref().and_then(|c| c.doc(&target.cache_key(server.as_deref()))) {
-            Some((bytes, content_type, fetched_at)) => {
-                let format = Format::guess(&content_type, "");
-                (target.clone(), bytes, format, Origin::Cached { fetched_at, reason })
-            }
-            None => return Err(reason),
-        },
-    };
-    let doc = Arc::new(parse(format, &bytes));
-    let page = Arc::new(layout(&doc, width));
-    Ok(LoadedDoc { target, doc, page, origin, anchor: None })
+            Err(reason) => match cache.as_ref().and_then(|c| c.doc(&target.cache_key(server.as_deref()))) {
+                Some((bytes, content_type, fetched_at)) => {
+                    let format = Format::guess(&content_type, "");
+                    (target.clone(), bytes, format, Origin::Cached { fetched_at, reason })
+                }
+                None => return Err(reason),
+            },
+        };
+        let doc = Arc::new(parse(format, &bytes));
+        let page = Arc::new(layout(&doc, width));
+        Ok(LoadedDoc { target, doc, page, origin, anchor: None })
+    })
+    .await
 }

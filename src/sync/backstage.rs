@@ -265,14 +265,26 @@ async fn blocking<T: Send + 'static>(
 }
 
 /// The TUI's sync: progress, the reloaded catalog and the outcome, as messages.
-pub async fn sync_to_channel(source: &Source, instance: &Instance, full: bool, tx: &UnboundedSender<Msg>) {
+/// `client`: the instance's shared client (connection reuse); None builds one.
+pub async fn sync_to_channel(
+    source: &Source,
+    instance: &Instance,
+    client: Option<&Client>,
+    full: bool,
+    tx: &UnboundedSender<Msg>,
+) {
     let _ = tx.send(Msg::Sync(SyncEvent::Started { full }));
     let progress_tx = tx.clone();
     let mut progress = move |p: Progress| {
         let _ = progress_tx.send(Msg::Sync(SyncEvent::Progress { fetched: p.fetched, total: p.total }));
     };
     let cache_path = source.cache_path();
-    let result = sync_instance(instance, &source.identity(), &cache_path, full, &mut progress).await;
+    let result = match client {
+        Some(client) => {
+            sync_with_client(client, instance.page_size, &source.identity(), &cache_path, full, &mut progress).await
+        }
+        None => sync_instance(instance, &source.identity(), &cache_path, full, &mut progress).await,
+    };
     let report = match result {
         Ok(report) => report,
         Err(err) => {

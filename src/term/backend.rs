@@ -66,6 +66,23 @@ impl<W: Write> TermBackend<W> {
         backend
     }
 
+    /// Another program has used the terminal: nothing it shows, nor its
+    /// cursor, pen or cursor visibility, is known any more. The next clear and
+    /// frame redraw everything.
+    pub fn forget(&mut self) {
+        self.cursor = None;
+        self.pen = None;
+        self.cursor_visible = None;
+        self.screen = None;
+        self.frame_open = false;
+    }
+
+    /// Bytes for the terminal itself (OSC 52), written between frames.
+    pub fn write_between_frames(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.writer.write_all(bytes)?;
+        self.writer.flush()
+    }
+
     /// Change the size a fixed-size backend reports, as a terminal resize would.
     pub fn resize(&mut self, width: u16, height: u16) {
         self.fixed_size = Some(Size::new(width, height));

@@ -1,37 +1,37 @@
 //! Rendering: a pure function of `&State`. Nothing here mutates or fetches.
 
 pub mod theme;
-mod views;
-mod widgets;
+pub mod widgets;
 
-use crate::state::{Overlay, Screen, State};
-use ratatui::layout::{Constraint, Layout};
+use crate::state::State;
+use ratatui::layout::Rect;
 use ratatui::Frame;
 use theme::Theme;
 
+/// Draw the frame: the bars, the screen on top (the list when the stack is
+/// empty), any overlay, then toasts.
 pub fn render(frame: &mut Frame, state: &State) {
     let theme = Theme::new(state.monochrome);
-    let [title, body, status, footer] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1), Constraint::Length(1)])
-            .areas(frame.area());
-    widgets::bars::title_bar(frame, title, state, &theme);
+    let areas = crate::layout::frame_areas(frame.area());
+    widgets::bars::title_bar(frame, areas.title, state, &theme);
     match state.screens.last() {
-        None => views::list::render(frame, body, state, &theme),
-        Some(Screen::Entity(page)) => views::entity::render(frame, body, state, page, &theme),
-        Some(Screen::Owner(page)) => views::owner::render(frame, body, state, page, &theme),
-        Some(Screen::Tree(tree)) => views::tree::render(frame, body, state, tree, &theme),
-        Some(Screen::Doc(doc)) => views::doc::render(frame, body, state, doc, &theme),
+        None => crate::screens::list::view::render(frame, areas.body, state, &theme),
+        Some(screen) => screen.render(frame, areas.body, state, &theme),
     }
-    widgets::bars::status_bar(frame, status, state, &theme);
-    widgets::bars::footer(frame, footer, state, &theme);
-    match &state.overlay {
-        None => {}
-        Some(Overlay::Help { scroll }) => views::help::render(frame, state, *scroll, &theme),
-        Some(Overlay::Problems { scroll }) => views::help::render_problems(frame, state, *scroll, &theme),
-        Some(Overlay::Palette { input, selected }) => views::palette::render(frame, input, *selected, &theme),
-        Some(Overlay::Facets { field, selected }) => views::facets::render(frame, state, *field, *selected, &theme),
+    widgets::bars::status_bar(frame, areas.status, state, &theme);
+    widgets::bars::footer(frame, areas.footer, state, &theme);
+    if let Some(overlay) = &state.overlay {
+        crate::screens::overlays::render(frame, state, overlay, &theme);
     }
     widgets::bars::toasts(frame, state, &theme);
+}
+
+/// A centred rectangle of at most the given size, inside `area` (a margin
+/// of one cell when there is room; never larger than `area`).
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width.saturating_sub(2)).max(1).min(area.width);
+    let h = height.min(area.height.saturating_sub(2)).max(1).min(area.height);
+    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
 }
 
 /// Human age of a moment, from the state's clock: "just now", "3 min", "2 h", "4 d".

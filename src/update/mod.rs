@@ -1,31 +1,25 @@
 //! `update`: the one place state changes. No I/O here; anything slow is
-//! returned as an [`Effect`] and comes back later as a [`Msg`].
+//! returned as an [`Effect`] and comes back later as a [`Msg`]. Keys and
+//! commands are dispatched to the screens (src/screens).
 
-mod doc;
-mod doc_page;
-mod entity;
-mod list;
-mod overlay;
-mod tree;
-
-use crate::effect::Effect;
-use crate::keymap::{Command, Context};
+use crate::effect::{Effect, RunPurpose, TerminalEffect};
+use crate::keymap::Context;
 use crate::msg::{Level, Msg, SyncEvent};
-use crate::state::{Screen, State, SyncStatus};
+use crate::screens::{self, entity, list::update as list, overlays, Outcome};
+use crate::state::{State, SyncStatus};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-pub use doc::{open_page, open_runbooks, server_search};
-pub use entity::detail_from_raw;
-pub use overlay::{facet_fields, palette_matches};
+pub use crate::screens::entity::detail_from_raw;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => on_key(state, key),
+        Msg::Paste(text) => on_paste(state, &text),
         Msg::Resize(w, h) => {
             state.width = w;
             state.height = h;
             list::keep_selection_visible(state);
-            doc_page::on_resize(state)
+            state.screens.iter_mut().flat_map(|s| s.on_resize(w, h)).collect()
         }
         Msg::Tick(now) => {
             state.now = now;
@@ -74,7 +68,30 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.toast(level, text);
             Vec::new()
         }
-        Msg::Docs(msg) => doc::on_msg(state, msg),
+        Msg::Docs(msg) => screens::doc::on_msg(state, msg),
+        Msg::BlastRadius { root, blast } => {
+            screens::tree::blast_ready(state, &root, blast);
+            Vec::new()
+        }
+        Msg::OpenResolved { text, key } => match key {
+            Some(key) => entity::open(state, &key),
+            None => {
+                state.toast(Level::Warn, format!("No entity matches `{text}`"));
+                Vec::new()
+            }
+        },
+        Msg::EditReady(target) => {
+            vec![Effect::Terminal(TerminalEffect::Run { argv: target.argv, purpose: RunPurpose::EditSource })]
+        }
+        Msg::ProgramExited { purpose, result } => match (purpose, result) {
+            // The file may have changed: the folder is re-read (only if it did).
+            (RunPurpose::EditSource, Ok(_)) => vec![Effect::Sync { full: false }],
+            (RunPurpose::EditSource, Err(e)) => {
+                state.toast(Level::Error, e);
+                Vec::new()
+            }
+        },
+        Msg::Resumed => Vec::new(),
     }
 }
 
@@ -118,37 +135,34 @@ fn on_sync(state: &mut State, event: SyncEvent) -> Vec<Effect> {
     Vec::new()
 }
 
-/// The keymap context of what has focus now.
-pub fn focus_context(state: &State) -> Context {
-    if state.overlay.is_some() {
-        Context::Overlay
-    } else if state.list.typing && state.screens.is_empty() {
-        Context::SearchInput
-    } else {
-        match state.screens.last() {
-            None => Context::List,
-            Some(Screen::Entity(_)) => Context::Entity,
-            Some(Screen::Owner(_)) => Context::Owner,
-            Some(Screen::Tree(_)) => Context::Tree,
-            Some(Screen::Doc(d)) => doc::context(d),
-        }
-    }
-}
-
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    // Ctrl-C always quits, whatever has focus.
-    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    // Ctrl-C always quits, whatever has focus; Ctrl-Z always suspends.
+    if ctrl && key.code == KeyCode::Char('c') {
         state.quit = true;
         return vec![Effect::Quit];
     }
-    let context = focus_context(state);
-    if context == Context::Overlay {
-        return overlay::on_key(state, key);
+    if ctrl && key.code == KeyCode::Char('z') {
+        return vec![Effect::Terminal(TerminalEffect::Suspend)];
     }
+    if state.overlay.is_some() {
+        return overlays::on_key(state, key);
+    }
+    if !state.screens.is_empty() {
+        let mut consumed = false;
+        let effects = screens::with_top(state, |screen, state| match screen.on_key(state, key) {
+            Some(outcome) => {
+                consumed = true;
+                outcome
+            }
+            None => Outcome::none(),
+        });
+        if consumed {
+            return effects;
+        }
+    }
+    let context = screens::focus_context(state);
     let command = state.keymap.lookup(context, &key);
-    if context == Context::SearchInput && doc::typing(state) {
-        return doc_page::on_search_key(state, key);
-    }
     if context == Context::SearchInput {
         return match command {
             Some(cmd) => list::on_command(state, cmd),
@@ -158,76 +172,19 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let Some(command) = command else {
         return Vec::new();
     };
-    run_command(state, context, command)
+    screens::run_command(state, context, command)
 }
 
-/// Carry out a command in a context (keys and the palette both come here).
-pub fn run_command(state: &mut State, context: Context, command: Command) -> Vec<Effect> {
-    match command {
-        Command::Quit => {
-            state.quit = true;
-            vec![Effect::Quit]
-        }
-        Command::Help => {
-            state.overlay = Some(crate::state::Overlay::Help { scroll: 0 });
-            Vec::new()
-        }
-        Command::Palette => {
-            overlay::open_palette(state);
-            Vec::new()
-        }
-        Command::Sync => vec![Effect::Sync { full: false }],
-        Command::Runbook if matches!(context, Context::List | Context::Entity | Context::Doc) => {
-            doc::runbook_command(state, context)
-        }
-        _ => match context {
-            Context::Doc | Context::DocList => doc::on_command(state, command),
-            Context::Entity => entity::on_command(state, command),
-            Context::Owner => tree::on_owner_command(state, command),
-            Context::Tree => tree::on_tree_command(state, command),
-            _ => list::on_command(state, command),
-        },
+/// A paste goes whole to whatever input has focus.
+fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
+    if let Some(overlays::Overlay::Palette { .. }) = &state.overlay {
+        return overlays::on_paste(state, text);
     }
-}
-
-/// Open the owner card or a tree for an entity.
-pub fn open_for(state: &mut State, key: &str, command: Command) -> Vec<Effect> {
-    use crate::catalog::graph::TreeMode;
-    match command {
-        Command::OwnerCard => tree::open_owner(state, key),
-        Command::BlastRadius => tree::open_tree(state, key, TreeMode::BlastRadius),
-        _ => {
-            let kind = state.catalog.get(key).map(|s| s.kind.clone()).unwrap_or_default();
-            tree::open_tree(state, key, TreeMode::default_for(&kind))
-        }
+    if !state.screens.is_empty() {
+        return screens::with_top(state, |screen, state| screen.on_paste(state, text));
     }
-}
-
-/// Open an entity page on top of the stack (from the list, a relation, the palette).
-pub fn open_entity(state: &mut State, key: &str) -> Vec<Effect> {
-    state.screens.push(Screen::Entity(crate::state::EntityPage {
-        key: key.to_string(),
-        tab: crate::state::EntityTab::Overview,
-        selected: 0,
-        scroll: 0,
-    }));
-    // The owner's document too: the page's owner panel shows its contacts.
-    let mut wanted = vec![key.to_string()];
-    wanted.extend(crate::catalog::graph::resolve_owner(&state.catalog, key).resolved);
-    wanted.into_iter().filter(|k| !state.details.contains_key(k)).map(|key| Effect::LoadEntity { key }).collect()
-}
-
-/// Move a cursor within `len` rows by a command; returns true when handled.
-pub fn move_cursor(selected: &mut usize, len: usize, command: Command, page: usize) -> bool {
-    let last = len.saturating_sub(1);
-    *selected = match command {
-        Command::Up => selected.saturating_sub(1),
-        Command::Down => (*selected + 1).min(last),
-        Command::PageUp => selected.saturating_sub(page),
-        Command::PageDown => (*selected + page).min(last),
-        Command::Top => 0,
-        Command::Bottom => last,
-        _ => return false,
-    };
-    true
+    if state.list.typing {
+        return list::on_paste(state, text);
+    }
+    Vec::new()
 }

@@ -2,7 +2,7 @@
 
 use super::text::truncate;
 use crate::msg::Level;
-use crate::state::{Screen, State, SyncStatus};
+use crate::state::{State, SyncStatus};
 use crate::ui::{age, theme::Theme};
 
 fn ago(now: i64, then: i64) -> String {
@@ -13,7 +13,7 @@ fn ago(now: i64, then: i64) -> String {
         format!("{a} ago")
     }
 }
-use crate::update::focus_context;
+use crate::screens::focus_context;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
@@ -21,16 +21,7 @@ use ratatui::Frame;
 
 pub fn title_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let mut crumbs = vec!["Catalog".to_string()];
-    for screen in &state.screens {
-        match screen {
-            Screen::Entity(p) => crumbs.push(state.catalog.label_of(&p.key)),
-            Screen::Owner(p) => crumbs.push(format!("owner of {}", state.catalog.label_of(&p.key))),
-            Screen::Tree(t) => {
-                crumbs.push(format!("{} of {}", t.mode.title().to_lowercase(), state.catalog.label_of(&t.root)))
-            }
-            Screen::Doc(d) => crumbs.push(d.crumb()),
-        }
-    }
+    crumbs.extend(state.screens.iter().map(|screen| screen.crumb(state)));
     let mut path = crumbs.join(" › ");
     let budget = (area.width as usize).saturating_sub(13);
     // Keep the end of a long path: where you are matters more than where you began.

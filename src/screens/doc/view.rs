@@ -2,10 +2,11 @@
 //! runbook picker, and Backstage search results. Text arrives laid out and
 //! sanitised; here it only gets theme styles, matches and the selection.
 
+use super::state::{DocPage, DocScreen, Focus, PageStatus, Picker, Results};
 use crate::docs::effects::Origin;
 use crate::docs::model::{DocSpan, Marks, Role};
-use crate::docs::screen::{DocPage, DocScreen, Focus, PageStatus, Picker, Results, TOC_SIDE_MIN, TOC_WIDTH};
 use crate::docs::target::DocTarget;
+use crate::layout::{TOC_SIDE_MIN, TOC_WIDTH};
 use crate::state::State;
 use crate::ui::age;
 use crate::ui::theme::Theme;

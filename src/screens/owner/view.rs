@@ -1,7 +1,8 @@
 //! The owner card: who owns it, how to reach them, who else is on the team.
 
+use super::OwnerPage;
 use crate::catalog::owners::{owner_card, Contact, Person};
-use crate::state::{OwnerPage, State};
+use crate::state::State;
 use crate::ui::theme::Theme;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -31,11 +32,17 @@ fn contact_lines(contacts: &[Contact], theme: &Theme) -> Vec<Line<'static>> {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, page: &OwnerPage, theme: &Theme) {
+    let lines = card_lines(state, &page.key, theme);
+    frame.render_widget(Paragraph::new(lines).scroll((page.scroll as u16, 0)), area);
+}
+
+/// Every line of the card, drawn or counted (for the scroll limit).
+pub fn card_lines(state: &State, key: &str, theme: &Theme) -> Vec<Line<'static>> {
     let raw_of = |k: &str| state.details.get(k).map(|d| d.raw.clone());
-    let card = owner_card(&state.catalog, &page.key, &raw_of);
+    let card = owner_card(&state.catalog, key, &raw_of);
     let mut lines = vec![Line::from(vec![
         Span::styled("Owner of ", theme.muted()),
-        Span::styled(state.catalog.label_of(&page.key), theme.title()),
+        Span::styled(state.catalog.label_of(key), theme.title()),
     ])];
     match &card.owner {
         None => {
@@ -69,7 +76,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, page: &OwnerPage, th
         }
     }
     lines.push(Line::raw(""));
-    if !state.details.contains_key(&page.key) {
+    if !state.details.contains_key(key) {
         lines.push(Line::styled("loading contacts…", theme.muted()));
     }
     if !card.contacts.is_empty() {
@@ -93,5 +100,5 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, page: &OwnerPage, th
         lines.push(Line::styled("System owner", theme.heading()));
         lines.push(person_line(s, theme));
     }
-    frame.render_widget(Paragraph::new(lines).scroll((page.scroll as u16, 0)), area);
+    lines
 }

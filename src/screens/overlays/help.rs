@@ -1,8 +1,8 @@
 //! `?`: every key, generated from the keymap table.
 
-use super::centered;
 use crate::keymap::{Context, BINDINGS};
 use crate::state::State;
+use crate::ui::centered;
 use crate::ui::theme::Theme;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};

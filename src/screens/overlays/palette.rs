@@ -1,8 +1,8 @@
 //! `:` command palette: type a command; matching commands listed below.
 
-use super::centered;
+use super::palette_matches;
+use crate::ui::centered;
 use crate::ui::theme::Theme;
-use crate::update::palette_matches;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};

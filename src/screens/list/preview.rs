@@ -3,13 +3,14 @@
 //! Everything comes from the in-memory summaries, already sanitised at load;
 //! nothing is read from disk here.
 
-use super::list::LIST_WIDTH;
+use super::view::LIST_WIDTH;
 use crate::catalog::graph::resolve_owner;
 use crate::catalog::owners::person;
 use crate::catalog::relations::*;
 use crate::catalog::Summary;
 use crate::keymap::{Command, Context, ON_SELECTION};
-use crate::state::{State, PREVIEW_MIN_WIDTH};
+use crate::layout::PREVIEW_MIN_WIDTH;
+use crate::state::State;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::text::{truncate, wrap};
 use ratatui::layout::{Constraint, Layout, Rect};

@@ -1,11 +1,11 @@
 //! `f`: pick a field, then a value with its count among the current results.
 
-use super::centered;
+use super::facet_fields;
 use crate::search::{facets::facet_counts, Field};
 use crate::state::State;
+use crate::ui::centered;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::text::truncate;
-use crate::update::facet_fields;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;

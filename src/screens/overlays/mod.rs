@@ -1,11 +1,48 @@
-//! Modals: help, the command palette and the facet pickers.
+//! Modals: help, problems, the command palette and the facet pickers.
 
-use super::{list, move_cursor, open_entity};
+pub mod facets;
+pub mod help;
+pub mod palette;
+
+use super::list::update as list;
+use super::move_cursor;
 use crate::effect::Effect;
 use crate::keymap::{Command, Context, BINDINGS};
 use crate::search::{facets::facet_counts, Field};
-use crate::state::{Overlay, State};
+use crate::state::State;
+use crate::ui::theme::Theme;
 use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use tui_textarea::TextArea;
+
+/// A modal on top of everything.
+pub enum Overlay {
+    Help {
+        scroll: usize,
+    },
+    /// Problems met reading the source (broken documents, bad refs).
+    Problems {
+        scroll: usize,
+    },
+    Palette {
+        input: Box<TextArea<'static>>,
+        selected: usize,
+    },
+    /// First pick a field, then one of its values.
+    Facets {
+        field: Option<Field>,
+        selected: usize,
+    },
+}
+
+pub fn render(frame: &mut Frame, state: &State, overlay: &Overlay, theme: &Theme) {
+    match overlay {
+        Overlay::Help { scroll } => help::render(frame, state, *scroll, theme),
+        Overlay::Problems { scroll } => help::render_problems(frame, state, *scroll, theme),
+        Overlay::Palette { input, selected } => palette::render(frame, input, *selected, theme),
+        Overlay::Facets { field, selected } => facets::render(frame, state, *field, *selected, theme),
+    }
+}
 
 /// Commands the palette offers beyond the keymap's: (name, description).
 pub const PALETTE_EXTRAS: &[(&str, &str)] = &[
@@ -47,9 +84,18 @@ pub fn facet_fields() -> [Field; 7] {
     [Field::Kind, Field::Type, Field::Owner, Field::Lifecycle, Field::Tag, Field::Namespace, Field::System]
 }
 
+/// A paste into the palette's input.
+pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
+    if let Some(Overlay::Palette { input, selected }) = state.overlay.as_mut() {
+        input.insert_str(list::one_line(text));
+        *selected = 0;
+    }
+    Vec::new()
+}
+
 pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let command = state.keymap.lookup(Context::Overlay, &key);
-    let page = crate::state::page_viewport(state.height);
+    let page = crate::layout::page_rows(state.height);
     let Some(overlay) = state.overlay.as_mut() else {
         return Vec::new();
     };
@@ -145,17 +191,11 @@ fn run_palette(state: &mut State, typed: &str, chosen: Option<&str>) -> Vec<Effe
     let rest = rest.trim();
     match word {
         "open" if !rest.is_empty() => {
-            let key = state.catalog.get(rest).map(|s| s.key.clone()).or_else(|| {
-                let hits = crate::search::run(&state.catalog, &crate::search::Query::parse(rest));
-                hits.first().map(|h| state.catalog.at(h.idx).key.clone())
-            });
-            return match key {
-                Some(k) => open_entity(state, &k),
-                None => {
-                    state.toast(crate::msg::Level::Warn, format!("No entity matches `{rest}`"));
-                    Vec::new()
-                }
-            };
+            // An exact ref opens at once; anything else is a search, as a job.
+            if let Some(key) = state.catalog.get(rest).map(|s| s.key.clone()) {
+                return super::entity::open(state, &key);
+            }
+            return vec![Effect::ResolveOpen { text: rest.to_string(), catalog: state.catalog.clone() }];
         }
         "instance" => {
             let known = state.instances.iter().any(|i| i == rest) || rest == "demo";

@@ -1,13 +1,12 @@
 //! State of the doc screens (runbook picker, doc page, search results).
-//! Lives in `State` as `Screen::Doc`; changed only by `update::doc`.
 
-use super::discover::Runbook;
-use super::effects::Origin;
-use super::find::Match;
-use super::layout::Page;
-use super::model::ParsedDoc;
-use super::search::SearchResult;
-use super::target::DocTarget;
+use crate::docs::discover::Runbook;
+use crate::docs::effects::Origin;
+use crate::docs::find::Match;
+use crate::docs::layout::Page;
+use crate::docs::model::ParsedDoc;
+use crate::docs::search::SearchResult;
+use crate::docs::target::DocTarget;
 use std::sync::Arc;
 
 /// Settings and counters the doc screens share.
@@ -41,7 +40,7 @@ impl DocsState {
     }
 }
 
-// Variants differ in size, but the whole enum is boxed in `Screen::Doc`.
+// Variants differ in size, but the whole enum is boxed on the screen stack.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum DocScreen {
@@ -156,26 +155,9 @@ pub struct Results {
     pub selected: usize,
 }
 
-/// Columns the TOC pane takes when shown beside the text.
-pub const TOC_WIDTH: u16 = 30;
-/// Narrower than this, the TOC covers the text instead of sitting beside it.
-pub const TOC_SIDE_MIN: u16 = 90;
-
-/// The width pages are laid out at, given the terminal and the TOC.
-pub fn text_width(terminal_width: u16, toc_visible: bool) -> u16 {
-    let side = if toc_visible && terminal_width >= TOC_SIDE_MIN { TOC_WIDTH + 1 } else { 0 };
-    terminal_width.saturating_sub(side + 2).max(20)
-}
-
-/// Rows of text a page shows: the body minus its header line and the
-/// search / message line.
-pub fn text_rows(terminal_height: u16) -> usize {
-    crate::state::page_viewport(terminal_height).saturating_sub(2).max(1)
-}
-
 impl DocScreen {
     /// The breadcrumb of this screen in the title bar.
-    pub fn crumb(&self) -> String {
+    pub fn title(&self) -> String {
         match self {
             DocScreen::Picker(p) => p.title.clone(),
             DocScreen::Page(p) => p.title.clone(),

@@ -1,9 +1,11 @@
 //! Trees: one row per visible node, indented, with kind, owner and
 //! lifecycle; the blast radius adds its summary and teams to notify.
 
+use super::TreePage;
+use crate::catalog::graph::TreeMode;
 use crate::catalog::EntityRef;
 use crate::search::rank::ref_name;
-use crate::state::{State, TreePage};
+use crate::state::State;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::text::truncate;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -76,6 +78,9 @@ fn summary_lines(state: &State, tree: &TreePage, theme: &Theme, height: u16) -> 
         Span::styled(format!(" of {}", state.catalog.label_of(&tree.root)), theme.title()),
         Span::styled(format!("   {} rows shown", tree.rows.len()), theme.muted()),
     ])];
+    if tree.mode == TreeMode::BlastRadius && tree.blast.is_none() {
+        lines.push(Line::styled("counting what is affected…", theme.muted()));
+    }
     if let Some(blast) = &tree.blast {
         lines.push(Line::from(Span::styled(
             format!("{} entities affected, {} teams to notify", blast.entities.len(), blast.teams.len()),

@@ -1,9 +1,10 @@
 //! The entity page: header, tabs, and the tab's content.
 
+use super::{EntityPage, EntityTab};
 use crate::catalog::graph::{grouped_relations, relation_title};
 use crate::catalog::EntityRef;
 use crate::search::rank::ref_name;
-use crate::state::{EntityPage, EntityTab, State};
+use crate::state::State;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::text::truncate;
 use ratatui::layout::{Constraint, Layout, Rect};

@@ -1,36 +1,25 @@
 //! Keys on a doc page: scrolling, the TOC, `/` search with n/N, selecting
 //! links and code blocks, following links, copying, the browser.
 
-use super::doc::open_page;
+use super::open_page;
+use super::state::{DocPage, DocScreen, Focus, PageStatus};
 use crate::docs::effects::{DocsEffect, LoadedDoc, Origin};
 use crate::docs::find::{find_all, first_from};
-use crate::docs::screen::{text_rows, text_width, DocPage, DocScreen, Focus, PageStatus, TOC_SIDE_MIN};
 use crate::docs::target::{resolve, LinkAction};
 use crate::effect::Effect;
 use crate::keymap::{Command, Context};
+use crate::layout::{doc_text_rows as text_rows, doc_text_width as text_width, TOC_SIDE_MIN};
 use crate::msg::Level;
-use crate::state::{Screen, State};
+use crate::screens::Outcome;
+use crate::state::State;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// The page a reply is for, wherever it is on the stack.
 pub fn page_by_request(state: &mut State, request: u64) -> Option<&mut DocPage> {
-    state.screens.iter_mut().find_map(|s| match s {
-        Screen::Doc(d) => match &mut **d {
-            DocScreen::Page(p) if p.request == request => Some(p),
-            _ => None,
-        },
+    crate::screens::all_mut::<DocScreen>(state).find_map(|d| match d {
+        DocScreen::Page(p) if p.request == request => Some(p),
         _ => None,
     })
-}
-
-fn top_page(state: &mut State) -> Option<&mut DocPage> {
-    match state.screens.last_mut() {
-        Some(Screen::Doc(d)) => match &mut **d {
-            DocScreen::Page(p) => Some(p),
-            _ => None,
-        },
-        _ => None,
-    }
 }
 
 fn max_scroll(page: &DocPage, rows: usize) -> usize {
@@ -125,21 +114,13 @@ pub fn relayout(page: &mut DocPage, width: u16) -> Option<Effect> {
     Some(Effect::Docs(DocsEffect::Layout { request: page.request, doc, width }))
 }
 
-/// After a resize, pages laid out for another width are laid out again.
-pub fn on_resize(state: &mut State) -> Vec<Effect> {
-    let width = state.width;
-    let mut effects = Vec::new();
-    for screen in state.screens.iter_mut() {
-        if let Screen::Doc(d) = screen {
-            if let DocScreen::Page(page) = &mut **d {
-                let wanted = text_width(width, page.toc_visible && width >= TOC_SIDE_MIN);
-                if page.width != wanted {
-                    effects.extend(relayout(page, wanted));
-                }
-            }
-        }
+/// After a resize, a page laid out for another width is laid out again.
+pub fn on_resize(page: &mut DocPage, width: u16) -> Vec<Effect> {
+    let wanted = text_width(width, page.toc_visible && width >= TOC_SIDE_MIN);
+    if page.width != wanted {
+        return relayout(page, wanted).into_iter().collect();
     }
-    effects
+    Vec::new()
 }
 
 /// Copy with OSC 52 and say so.
@@ -151,14 +132,14 @@ pub fn copy(state: &mut State, text: String, what: &str) -> Vec<Effect> {
     let lines = text.lines().count().max(1);
     let size = if lines > 1 { format!(" ({lines} lines)") } else { String::new() };
     state.toast(Level::Info, format!("Copied the {what}{size} to the clipboard (OSC 52)"));
-    vec![Effect::Docs(DocsEffect::Copy { text })]
+    vec![Effect::Terminal(crate::effect::TerminalEffect::Copy { text })]
 }
 
 /// Open a URL in the browser, or over SSH show it and copy it.
 pub fn browse(state: &mut State, url: String) -> Vec<Effect> {
     if state.docs.remote {
         state.toast(Level::Info, format!("No browser here; copied {url}"));
-        return vec![Effect::Docs(DocsEffect::Copy { text: url })];
+        return vec![Effect::Terminal(crate::effect::TerminalEffect::Copy { text: url })];
     }
     state.toast(Level::Info, format!("Opening {url}"));
     vec![Effect::Docs(DocsEffect::OpenBrowser { url })]
@@ -195,14 +176,19 @@ fn move_focus(page: &mut DocPage, forward: bool, rows: usize) {
     show_line(page, items[next].0, rows);
 }
 
-pub fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
+pub fn on_command(page: &mut DocPage, state: &mut State, command: Command) -> Outcome {
+    let mut close = false;
+    let effects = page_command(page, state, command, &mut close);
+    Outcome { effects, close }
+}
+
+fn page_command(page: &mut DocPage, state: &mut State, command: Command, close: &mut bool) -> Vec<Effect> {
     let rows = text_rows(state.height);
     let width = state.width;
     let server = state.docs.server.clone();
-    let Some(page) = top_page(state) else { return Vec::new() };
     if page.toc_focus {
         let headings = page.doc.as_ref().map_or(0, |d| d.headings.len());
-        if super::move_cursor(&mut page.toc_selected, headings, command, rows) {
+        if crate::screens::move_cursor(&mut page.toc_selected, headings, command, rows) {
             return Vec::new();
         }
         match command {
@@ -227,7 +213,7 @@ pub fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
     }
     let before = page.scroll;
     let scroll_len = max_scroll(page, rows) + 1;
-    if super::move_cursor(&mut page.scroll, scroll_len, command, rows) {
+    if crate::screens::move_cursor(&mut page.scroll, scroll_len, command, rows) {
         if page.scroll != before {
             // Scrolling away drops a selection that is no longer on screen.
             page.focus =
@@ -242,7 +228,7 @@ pub fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
             } else if page.focus.is_some() {
                 page.focus = None;
             } else {
-                state.screens.pop();
+                *close = true;
             }
             Vec::new()
         }
@@ -294,7 +280,7 @@ pub fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Command::Open => follow(state, rows),
+        Command::Open => follow(page, state, rows),
         Command::Copy => {
             let visible = page.scroll..page.scroll + rows;
             let focus = page.focus.or_else(|| {
@@ -333,7 +319,8 @@ pub fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
         }
         Command::Reload => {
             let (target, title, entity) = (page.target.clone(), page.title.clone(), page.entity.clone());
-            open_page(state, target, title, entity, None, true)
+            *close = true;
+            open_page(state, target, title, entity, None)
         }
         _ => Vec::new(),
     }
@@ -371,8 +358,7 @@ fn link_url(page: &DocPage, i: usize, server: Option<&str>) -> String {
 
 /// Enter on the selected link: anchors scroll, doc pages open here, web
 /// pages go to the browser.
-fn follow(state: &mut State, rows: usize) -> Vec<Effect> {
-    let Some(page) = top_page(state) else { return Vec::new() };
+fn follow(page: &mut DocPage, state: &mut State, rows: usize) -> Vec<Effect> {
     if page.status != PageStatus::Ready {
         return Vec::new();
     }
@@ -389,7 +375,7 @@ fn follow(state: &mut State, rows: usize) -> Vec<Effect> {
         LinkAction::Open(target, anchor) => {
             let entity = page.entity.clone();
             let title = if link.text.is_empty() { target.label() } else { link.text.clone() };
-            open_page(state, target, title, entity, anchor, false)
+            open_page(state, target, title, entity, anchor)
         }
         LinkAction::External(url) => browse(state, url),
         LinkAction::Refused(reason) => {
@@ -400,10 +386,9 @@ fn follow(state: &mut State, rows: usize) -> Vec<Effect> {
 }
 
 /// Typing after `/`: incremental, jumping to the first match below the view.
-pub fn on_search_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+pub fn on_search_key(page: &mut DocPage, state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let command = state.keymap.lookup(Context::SearchInput, &key);
     let rows = text_rows(state.height);
-    let Some(page) = top_page(state) else { return Vec::new() };
     match (command, key.code) {
         (Some(Command::AcceptSearch), _) => {
             page.search.typing = false;

@@ -1,10 +1,11 @@
 //! The catalog list: cursor, search input, facets.
 
-use super::{move_cursor, open_entity};
 use crate::effect::Effect;
 use crate::keymap::Command;
+use crate::layout::{list_rows, PREVIEW_MIN_WIDTH};
+use crate::screens::{entity, move_cursor, overlays::Overlay};
 use crate::search::Hit;
-use crate::state::{list_viewport, Overlay, State, PREVIEW_MIN_WIDTH};
+use crate::state::State;
 use crossterm::event::KeyEvent;
 use std::sync::Arc;
 
@@ -15,7 +16,7 @@ pub fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
         state.list.pending = Some(command);
         return Vec::new();
     }
-    let page = list_viewport(state.height);
+    let page = list_rows(state.height);
     let len = state.list.hits.len();
     if move_cursor(&mut state.list.selected, len, command, page) {
         state.list.anchor = None;
@@ -24,7 +25,7 @@ pub fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
     }
     match command {
         Command::Open => match state.selected_key().map(str::to_string) {
-            Some(key) => open_entity(state, &key),
+            Some(key) => entity::open(state, &key),
             None => Vec::new(),
         },
         Command::Search => {
@@ -59,7 +60,7 @@ pub fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
         }
         Command::OwnerCard | Command::Dependencies | Command::BlastRadius => {
             let Some(key) = state.selected_key().map(str::to_string) else { return Vec::new() };
-            super::open_for(state, &key, command)
+            crate::screens::open_for(state, &key, command)
         }
         Command::Facets => {
             state.overlay = Some(Overlay::Facets { field: None, selected: 0 });
@@ -92,6 +93,27 @@ pub fn on_typing(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     } else {
         Vec::new()
     }
+}
+
+/// A paste into the search: one line (newlines become spaces), one search.
+pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
+    let before = state.list.query_text();
+    state.list.input.insert_str(one_line(text));
+    if state.list.query_text() != before {
+        start_search(state)
+    } else {
+        Vec::new()
+    }
+}
+
+/// Pasted text for a one-line input: line breaks become spaces, other
+/// control characters go.
+pub fn one_line(text: &str) -> String {
+    text.replace("\r\n", " ")
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .filter(|c| !c.is_control())
+        .collect()
 }
 
 fn replace_input(state: &mut State, text: &str) {
@@ -159,7 +181,7 @@ pub fn search_done(state: &mut State, generation: u64, hits: Arc<Vec<Hit>>) -> V
 
 /// Scroll so the cursor is on screen, moving as little as possible.
 pub fn keep_selection_visible(state: &mut State) {
-    let rows = list_viewport(state.height);
+    let rows = list_rows(state.height);
     let list = &mut state.list;
     if list.selected < list.offset {
         list.offset = list.selected;

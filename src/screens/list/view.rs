@@ -2,8 +2,9 @@
 //! so 100k entities scroll as smoothly as 100.
 
 use super::preview;
+use crate::layout::list_rows;
 use crate::search::{highlight, rank::ref_name, Query};
-use crate::state::{list_viewport, State};
+use crate::state::State;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::text::{highlighted, truncate};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -93,7 +94,7 @@ fn render_table(frame: &mut Frame, area: Rect, state: &State, columns: Columns, 
         header.push("Description");
     }
     let query = Query::parse(&list.applied_query);
-    let rows_visible = list_viewport(state.height).min(area.height.saturating_sub(1) as usize);
+    let rows_visible = list_rows(state.height).min(area.height.saturating_sub(1) as usize);
     let rows: Vec<Row> = list
         .hits
         .iter()

@@ -1,0 +1,212 @@
+//! The one executor: every effect that is not the terminal's runs here as a
+//! job, on a tokio task (network) or the blocking pool (CPU and disk), and
+//! reports back as messages.
+//!
+//! A job may have a key. A newer job with the same key either replaces the
+//! older one (latest wins: a search per keystroke, a layout per resize) or is
+//! dropped while the older one runs (one sync at a time). Each kind of work
+//! has a concurrency limit. Switching source cancels everything that
+//! belonged to the old one.
+
+pub mod context;
+pub mod edit;
+mod jobs;
+
+pub use context::{JobContext, Outbox};
+pub use jobs::run;
+
+use crate::effect::Effect;
+use crate::msg::{Level, Msg};
+use crate::source::Source;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::Semaphore;
+use tokio::task::JoinHandle;
+
+/// What identifies a job for "latest wins".
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum JobKey {
+    Search,
+    WarmSearch,
+    Catalog,
+    Sync,
+    Entity(String),
+    Blast,
+    ResolveOpen,
+    DocLayout,
+    DocSearch,
+    Edit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    /// A newer job cancels the running one.
+    Replace,
+    /// A newer job is dropped while one runs (its result will be fresh enough).
+    KeepRunning,
+}
+
+/// Which limit a job counts against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Matching, graph walks, parsing: no more than the machine's cores.
+    Cpu,
+    /// Requests to a server.
+    Network,
+}
+
+/// How an effect runs: its key and policy, if any, and its kind.
+pub fn plan(effect: &Effect) -> (Option<(JobKey, Policy)>, Kind) {
+    use crate::docs::effects::DocsEffect as D;
+    match effect {
+        Effect::Search { .. } => (Some((JobKey::Search, Policy::Replace)), Kind::Cpu),
+        Effect::WarmSearch { .. } => (Some((JobKey::WarmSearch, Policy::Replace)), Kind::Cpu),
+        Effect::Sync { .. } => (Some((JobKey::Sync, Policy::KeepRunning)), Kind::Network),
+        Effect::LoadCatalog => (Some((JobKey::Catalog, Policy::Replace)), Kind::Cpu),
+        Effect::LoadEntity { key } => (Some((JobKey::Entity(key.clone()), Policy::KeepRunning)), Kind::Cpu),
+        Effect::BlastRadius { .. } => (Some((JobKey::Blast, Policy::Replace)), Kind::Cpu),
+        Effect::ResolveOpen { .. } => (Some((JobKey::ResolveOpen, Policy::Replace)), Kind::Cpu),
+        Effect::LocateForEdit { .. } => (Some((JobKey::Edit, Policy::Replace)), Kind::Cpu),
+        Effect::Docs(D::Layout { .. }) => (Some((JobKey::DocLayout, Policy::Replace)), Kind::Cpu),
+        Effect::Docs(D::Search { cursor: None, .. }) => (Some((JobKey::DocSearch, Policy::Replace)), Kind::Network),
+        Effect::Docs(_) => (None, Kind::Network),
+        Effect::Quit | Effect::SwitchSource { .. } | Effect::Terminal(_) => (None, Kind::Cpu),
+    }
+}
+
+/// Network jobs in flight at once, per source.
+const NETWORK_LIMIT: usize = 6;
+
+pub struct Executor {
+    tx: UnboundedSender<Msg>,
+    cx: Arc<JobContext>,
+    /// Bumped on every source switch; see [`Outbox`].
+    generation: Arc<AtomicU64>,
+    running: HashMap<JobKey, JoinHandle<()>>,
+    /// Every job without a key, so a source switch can cancel it too.
+    unkeyed: Vec<JoinHandle<()>>,
+    cpu: Arc<Semaphore>,
+    network: Arc<Semaphore>,
+    instances: Vec<crate::config::Instance>,
+}
+
+impl Executor {
+    pub fn new(tx: UnboundedSender<Msg>, source: Arc<Source>, instances: Vec<crate::config::Instance>) -> Executor {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Executor {
+            tx,
+            cx: Arc::new(JobContext::new(source)),
+            generation: Arc::new(AtomicU64::new(0)),
+            running: HashMap::new(),
+            unkeyed: Vec::new(),
+            cpu: Arc::new(Semaphore::new(cores.max(1))),
+            network: Arc::new(Semaphore::new(NETWORK_LIMIT)),
+            instances,
+        }
+    }
+
+    pub fn context(&self) -> Arc<JobContext> {
+        self.cx.clone()
+    }
+
+    /// Start a job for an effect (terminal effects are the caller's).
+    pub fn spawn(&mut self, effect: Effect) {
+        match effect {
+            Effect::Quit | Effect::Terminal(_) => return,
+            Effect::SwitchSource { name } => return self.switch_source(&name),
+            _ => {}
+        }
+        let (key, kind) = plan(&effect);
+        if let Some((key, policy)) = &key {
+            if let Some(old) = self.running.get(key) {
+                if !old.is_finished() {
+                    match policy {
+                        Policy::KeepRunning => return,
+                        Policy::Replace => old.abort(),
+                    }
+                }
+            }
+        }
+        let limit = match kind {
+            Kind::Cpu => self.cpu.clone(),
+            Kind::Network => self.network.clone(),
+        };
+        let (cx, out) = (self.cx.clone(), Outbox::new(self.tx.clone(), self.generation.clone()));
+        let handle = tokio::spawn(async move {
+            let Ok(_permit) = limit.acquire_owned().await else { return };
+            run(effect, cx, out).await;
+        });
+        match key {
+            Some((key, _)) => {
+                self.running.insert(key, handle);
+            }
+            None => {
+                self.unkeyed.retain(|h| !h.is_finished());
+                self.unkeyed.push(handle);
+            }
+        }
+    }
+
+    /// Point everything at another source: cancel the old one's jobs, load
+    /// the new one's cache, then sync it.
+    fn switch_source(&mut self, name: &str) {
+        let source = match self.instances.iter().find(|i| i.name == name) {
+            Some(instance) => Source::Instance(instance.clone()),
+            None if name == "demo" => Source::Demo(crate::paths::demo_dir()),
+            None => {
+                let _ = self.tx.send(Msg::Toast(Level::Warn, format!("No instance named `{name}`")));
+                return;
+            }
+        };
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        for (_, handle) in self.running.drain() {
+            handle.abort();
+        }
+        for handle in self.unkeyed.drain(..) {
+            handle.abort();
+        }
+        let server = match &source {
+            Source::Instance(i) => Some(i.url.trim_end_matches('/').to_string()),
+            _ => None,
+        };
+        let _ = self.tx.send(Msg::SourceChanged { label: source.label(), server });
+        self.cx = Arc::new(JobContext::new(Arc::new(source)));
+        self.spawn(Effect::LoadCatalog);
+        self.spawn(Effect::Sync { full: false });
+    }
+}
+
+/// Runs jobs to completion on the caller's thread: for tests and benches,
+/// which want every effect's messages before the next key.
+pub struct Inline {
+    runtime: tokio::runtime::Runtime,
+    pub cx: Arc<JobContext>,
+}
+
+impl Inline {
+    pub fn new(source: Source) -> Inline {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a current-thread runtime can always be built");
+        let cx = {
+            let _guard = runtime.enter();
+            Arc::new(JobContext::new(Arc::new(source)))
+        };
+        Inline { runtime, cx }
+    }
+
+    /// Every message the effect's job sends, in order.
+    pub fn run(&self, effect: Effect) -> Vec<Msg> {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let out = Outbox::new(tx, Arc::new(AtomicU64::new(0)));
+        self.runtime.block_on(run(effect, self.cx.clone(), out));
+        let mut msgs = Vec::new();
+        while let Ok(msg) = rx.try_recv() {
+            msgs.push(msg);
+        }
+        msgs
+    }
+}
