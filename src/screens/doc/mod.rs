@@ -58,6 +58,13 @@ impl Screen for DocScreen {
         }
     }
 
+    fn on_paste(&mut self, state: &mut State, text: &str) -> Outcome {
+        match self {
+            DocScreen::Page(page) => Outcome::stay(page::on_search_paste(page, state, text)),
+            _ => Outcome::none(),
+        }
+    }
+
     fn on_resize(&mut self, width: u16, _height: u16) -> Vec<Effect> {
         match self {
             DocScreen::Page(p) => page::on_resize(p, width),

@@ -7,12 +7,13 @@ use crate::docs::effects::{DocsEffect, LoadedDoc, Origin};
 use crate::docs::find::{find_all, first_from};
 use crate::docs::target::{resolve, LinkAction};
 use crate::effect::Effect;
+use crate::input::InputOutcome;
 use crate::keymap::{Command, Context};
 use crate::layout::{doc_text_rows as text_rows, doc_text_width as text_width, TOC_SIDE_MIN};
 use crate::msg::Level;
 use crate::screens::Outcome;
 use crate::state::State;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 
 /// The page a reply is for, wherever it is on the stack.
 pub fn page_by_request(state: &mut State, request: u64) -> Option<&mut DocPage> {
@@ -234,7 +235,7 @@ fn page_command(page: &mut DocPage, state: &mut State, command: Command, close: 
         }
         Command::Search => {
             page.search.typing = true;
-            page.search.input.clear();
+            page.search.input.set_text("");
             Vec::new()
         }
         Command::NextMatch | Command::PrevMatch => {
@@ -402,19 +403,34 @@ pub fn on_search_key(page: &mut DocPage, state: &mut State, key: KeyEvent) -> Ve
             page.search = Default::default();
             return Vec::new();
         }
-        (_, KeyCode::Backspace) => {
-            if page.search.input.pop().is_none() {
-                page.search.typing = false;
+        // Backspace on an empty query leaves the input, as in less and vim.
+        (_, KeyCode::Backspace) if page.search.input.is_empty() => {
+            page.search.typing = false;
+            return Vec::new();
+        }
+        _ => {
+            if page.search.input.on_key(key) != InputOutcome::Changed {
+                return Vec::new();
             }
         }
-        (_, KeyCode::Char(c)) if !key.modifiers.contains(KeyModifiers::CONTROL) => page.search.input.push(c),
-        _ => return Vec::new(),
     }
-    page.search.query = page.search.input.clone();
+    on_search_changed(page, rows);
+    Vec::new()
+}
+
+/// A paste into the page's `/` input.
+pub fn on_search_paste(page: &mut DocPage, state: &State, text: &str) -> Vec<Effect> {
+    if page.search.typing && page.search.input.paste(text) == InputOutcome::Changed {
+        on_search_changed(page, text_rows(state.height));
+    }
+    Vec::new()
+}
+
+fn on_search_changed(page: &mut DocPage, rows: usize) {
+    page.search.query = page.search.input.text();
     refresh_matches(page);
     page.search.current = first_from(&page.search.matches, page.scroll);
     if let Some(m) = page.search.matches.get(page.search.current).copied() {
         show_line(page, m.line, rows);
     }
-    Vec::new()
 }

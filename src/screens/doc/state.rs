@@ -71,13 +71,25 @@ pub enum Focus {
 }
 
 /// Typing or applied `/` search within a page.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct PageSearch {
     pub typing: bool,
-    pub input: String,
+    pub input: crate::input::TextInput,
     pub query: String,
     pub matches: Vec<Match>,
     pub current: usize,
+}
+
+impl Default for PageSearch {
+    fn default() -> Self {
+        PageSearch {
+            typing: false,
+            input: crate::input::TextInput::single_line(),
+            query: String::new(),
+            matches: Vec::new(),
+            current: 0,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

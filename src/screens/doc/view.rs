@@ -208,7 +208,7 @@ fn footer_line(state: &State, page: &DocPage, theme: &Theme) -> Line<'static> {
             if search.input.is_empty() { String::new() } else { format!("   {} matches", search.matches.len()) };
         return Line::from(vec![
             Span::styled("/", theme.key()),
-            Span::raw(search.input.clone()),
+            Span::raw(search.input.text()),
             Span::styled("█", theme.muted()),
             Span::styled(count, theme.muted()),
         ]);

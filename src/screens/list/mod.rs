@@ -5,13 +5,13 @@ pub mod preview;
 pub mod update;
 pub mod view;
 
+use crate::input::TextInput;
 use crate::search::Hit;
 use std::sync::Arc;
-use tui_textarea::TextArea;
 
 /// The catalog list and its search.
 pub struct ListState {
-    pub input: TextArea<'static>,
+    pub input: TextInput,
     /// True while keys go to the search input.
     pub typing: bool,
     /// The query the current `hits` answer.
@@ -35,10 +35,8 @@ pub struct ListState {
 
 impl Default for ListState {
     fn default() -> Self {
-        let mut input = TextArea::default();
-        input.set_cursor_line_style(ratatui::style::Style::default());
         ListState {
-            input,
+            input: TextInput::single_line(),
             typing: false,
             applied_query: String::new(),
             hits: Arc::new(Vec::new()),
@@ -56,6 +54,6 @@ impl Default for ListState {
 
 impl ListState {
     pub fn query_text(&self) -> String {
-        self.input.lines().join(" ")
+        self.input.text()
     }
 }

@@ -1,6 +1,7 @@
 //! The catalog list: cursor, search input, facets.
 
 use crate::effect::Effect;
+use crate::input::InputOutcome;
 use crate::keymap::Command;
 use crate::layout::{list_rows, PREVIEW_MIN_WIDTH};
 use crate::screens::{entity, move_cursor, overlays::Overlay};
@@ -81,51 +82,23 @@ pub fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
 
 /// A key typed into the search input.
 pub fn on_typing(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let before = state.list.query_text();
-    state.list.input.input(key);
-    // The query is one line: a pasted newline must not split it.
-    if state.list.input.lines().len() > 1 {
-        let joined = state.list.query_text();
-        replace_input(state, &joined);
-    }
-    if state.list.query_text() != before {
-        start_search(state)
-    } else {
-        Vec::new()
+    match state.list.input.on_key(key) {
+        InputOutcome::Changed => start_search(state),
+        InputOutcome::Moved | InputOutcome::Ignored => Vec::new(),
     }
 }
 
 /// A paste into the search: one line (newlines become spaces), one search.
 pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
-    let before = state.list.query_text();
-    state.list.input.insert_str(one_line(text));
-    if state.list.query_text() != before {
-        start_search(state)
-    } else {
-        Vec::new()
+    match state.list.input.paste(text) {
+        InputOutcome::Changed => start_search(state),
+        InputOutcome::Moved | InputOutcome::Ignored => Vec::new(),
     }
-}
-
-/// Pasted text for a one-line input: line breaks become spaces, other
-/// control characters go.
-pub fn one_line(text: &str) -> String {
-    text.replace("\r\n", " ")
-        .chars()
-        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
-        .filter(|c| !c.is_control())
-        .collect()
-}
-
-fn replace_input(state: &mut State, text: &str) {
-    let mut input = tui_textarea::TextArea::new(vec![text.to_string()]);
-    input.set_cursor_line_style(ratatui::style::Style::default());
-    input.move_cursor(tui_textarea::CursorMove::End);
-    state.list.input = input;
 }
 
 /// Replace the query text (facets, palette, clearing) and search again.
 pub fn set_query(state: &mut State, text: &str) -> Vec<Effect> {
-    replace_input(state, text);
+    state.list.input.set_text(text);
     start_search(state)
 }
 

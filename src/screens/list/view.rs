@@ -42,7 +42,7 @@ fn render_search_line(frame: &mut Frame, area: Rect, state: &State, theme: &Them
     if list.typing {
         let [prompt, input] = Layout::horizontal([Constraint::Length(2), Constraint::Min(1)]).areas(area);
         frame.render_widget(Span::styled("/ ", theme.key()), prompt);
-        frame.render_widget(&list.input, input);
+        list.input.render(frame, input, theme.text(), true);
     } else if !list.applied_query.is_empty() {
         let line = Line::from(vec![
             Span::styled("/ ", theme.key()),

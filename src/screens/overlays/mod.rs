@@ -7,13 +7,13 @@ pub mod palette;
 use super::list::update as list;
 use super::move_cursor;
 use crate::effect::Effect;
+use crate::input::{InputOutcome, TextInput};
 use crate::keymap::{Command, Context, BINDINGS};
 use crate::search::{facets::facet_counts, Field};
 use crate::state::State;
 use crate::ui::theme::Theme;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
-use tui_textarea::TextArea;
 
 /// A modal on top of everything.
 pub enum Overlay {
@@ -25,7 +25,7 @@ pub enum Overlay {
         scroll: usize,
     },
     Palette {
-        input: Box<TextArea<'static>>,
+        input: TextInput,
         selected: usize,
     },
     /// First pick a field, then one of its values.
@@ -75,9 +75,7 @@ pub fn palette_matches(typed: &str) -> Vec<(String, &'static str)> {
 }
 
 pub fn open_palette(state: &mut State) {
-    let mut input = tui_textarea::TextArea::default();
-    input.set_cursor_line_style(ratatui::style::Style::default());
-    state.overlay = Some(Overlay::Palette { input: Box::new(input), selected: 0 });
+    state.overlay = Some(Overlay::Palette { input: TextInput::single_line(), selected: 0 });
 }
 
 pub fn facet_fields() -> [Field; 7] {
@@ -87,8 +85,9 @@ pub fn facet_fields() -> [Field; 7] {
 /// A paste into the palette's input.
 pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
     if let Some(Overlay::Palette { input, selected }) = state.overlay.as_mut() {
-        input.insert_str(list::one_line(text));
-        *selected = 0;
+        if input.paste(text) == InputOutcome::Changed {
+            *selected = 0;
+        }
     }
     Vec::new()
 }
@@ -120,20 +119,21 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 state.overlay = None;
                 return Vec::new();
             }
-            let typed = input.lines().join(" ");
+            let typed = input.text();
             let matches = palette_matches(&typed);
-            match key.code {
-                KeyCode::Up => *selected = selected.saturating_sub(1),
-                KeyCode::Down | KeyCode::Tab => *selected = (*selected + 1).min(matches.len().saturating_sub(1)),
-                KeyCode::Enter => {
-                    let chosen = matches.get(*selected).map(|(n, _)| n.clone());
-                    state.overlay = None;
-                    return run_palette(state, &typed, chosen.as_deref());
-                }
-                _ => {
-                    input.input(key);
-                    *selected = 0;
-                }
+            match input.on_key(key) {
+                InputOutcome::Changed => *selected = 0,
+                InputOutcome::Moved => {}
+                InputOutcome::Ignored => match key.code {
+                    KeyCode::Up => *selected = selected.saturating_sub(1),
+                    KeyCode::Down | KeyCode::Tab => *selected = (*selected + 1).min(matches.len().saturating_sub(1)),
+                    KeyCode::Enter => {
+                        let chosen = matches.get(*selected).map(|(n, _)| n.clone());
+                        state.overlay = None;
+                        return run_palette(state, &typed, chosen.as_deref());
+                    }
+                    _ => {}
+                },
             }
             Vec::new()
         }

@@ -1,15 +1,15 @@
 //! `:` command palette: type a command; matching commands listed below.
 
 use super::palette_matches;
+use crate::input::TextInput;
 use crate::ui::centered;
 use crate::ui::theme::Theme;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
-use tui_textarea::TextArea;
 
-pub fn render(frame: &mut Frame, input: &TextArea<'static>, selected: usize, theme: &Theme) {
+pub fn render(frame: &mut Frame, input: &TextInput, selected: usize, theme: &Theme) {
     let full = frame.area();
     let outer = centered(full, 76, 16);
     // Near the top, where the eye is; clipped to the screen on tiny terminals.
@@ -22,8 +22,8 @@ pub fn render(frame: &mut Frame, input: &TextArea<'static>, selected: usize, the
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [input_area, list_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
-    frame.render_widget(input, input_area);
-    let typed = input.lines().join(" ");
+    input.render(frame, input_area, theme.text(), true);
+    let typed = input.text();
     let lines: Vec<Line> = palette_matches(&typed)
         .into_iter()
         .enumerate()
