@@ -25,7 +25,7 @@ pub enum Overlay {
         scroll: usize,
     },
     Palette {
-        input: TextInput,
+        input: Box<TextInput>,
         selected: usize,
     },
     /// First pick a field, then one of its values.
@@ -75,7 +75,7 @@ pub fn palette_matches(typed: &str) -> Vec<(String, &'static str)> {
 }
 
 pub fn open_palette(state: &mut State) {
-    state.overlay = Some(Overlay::Palette { input: TextInput::single_line(), selected: 0 });
+    state.overlay = Some(Overlay::Palette { input: Box::new(TextInput::single_line()), selected: 0 });
 }
 
 pub fn facet_fields() -> [Field; 7] {
