@@ -14,6 +14,7 @@ pub mod keymap;
 pub mod logging;
 pub mod msg;
 pub mod paths;
+pub mod plural;
 pub mod runtime;
 pub mod sanitize;
 pub mod search;
