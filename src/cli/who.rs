@@ -87,7 +87,10 @@ fn write_text(card: &OwnerCard, out: &mut impl Write) -> std::io::Result<()> {
     if !card.members.is_empty() {
         writeln!(out, "members:")?;
         for m in &card.members {
-            writeln!(out, "  {}{}", m.name, email_suffix(&m.email))?;
+            // Two people of one name (Backstage's examples have two "Guest User"s): say which is which.
+            let namesakes = card.members.iter().filter(|o| o.name == m.name).count();
+            let which = if namesakes > 1 { format!(" ({})", display_ref(&m.key)) } else { String::new() };
+            writeln!(out, "  {}{which}{}", m.name, email_suffix(&m.email))?;
         }
     }
     if !card.parents.is_empty() {
