@@ -212,11 +212,16 @@ fn is_catalog_file_name(path: &Path) -> bool {
 }
 
 /// Unparsed text with an entity's top-level keys: `apiVersion: backstage.io/…`,
-/// or both `apiVersion:` and `kind:` at the start of lines.
+/// or `apiVersion:` with a Backstage kind. A broken Helm template
+/// (`kind: Deployment`) next to the catalog files is not catalog data.
 fn reads_like_entity(text: &str) -> bool {
-    let top = |key: &str| text.lines().any(|l| l.starts_with(key));
-    text.lines().any(|l| l.starts_with("apiVersion:") && l.contains("backstage.io/"))
-        || (top("apiVersion:") && top("kind:"))
+    const KINDS: [&str; 9] =
+        ["component", "api", "system", "domain", "group", "user", "resource", "location", "template"];
+    let backstage_kind = text.lines().filter_map(|l| l.strip_prefix("kind:")).any(|k| {
+        let k = k.trim().trim_matches(|c| c == '"' || c == '\'');
+        KINDS.iter().any(|known| known.eq_ignore_ascii_case(k))
+    });
+    text.lines().any(|l| l.starts_with("apiVersion:") && (l.contains("backstage.io/") || backstage_kind))
 }
 
 fn looks_like_entity(value: &Value) -> bool {
@@ -472,11 +477,18 @@ mod tests {
         std::fs::write(sub.join("catalog-info.yaml"), "metadata:\n\tname: tabbed\n").unwrap();
         // Broken YAML that never meant to be catalog data stays ignored.
         std::fs::write(dir.path().join("mkdocs.yml"), "nav: [unclosed\n").unwrap();
+        std::fs::write(
+            dir.path().join("deployment.yaml"),
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Values.name }}\n  labels: [x\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("other.yaml"), "apiVersion: v1\nkind: API\nmetadata: [oops\n").unwrap();
         let report = load(dir.path());
         let names: Vec<&str> = report.entities.iter().map(|(r, _)| r.name.as_str()).collect();
         assert_eq!(names, vec!["team-a"]);
         let problems: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();
-        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(report.problems.iter().any(|p| p.file.ends_with("other.yaml")), "{problems:?}");
         let svc = report.problems.iter().find(|p| p.file.ends_with("svc.yaml")).expect("svc.yaml reported");
         assert!((5..=6).contains(&svc.line), "{svc}");
         assert!(svc.message.contains("invalid YAML"), "{svc}");

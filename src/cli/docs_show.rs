@@ -58,7 +58,11 @@ pub fn run(
         }
         _ => String::new(),
     };
-    eprintln!("callboard: {} ({}{from})", runbook.title, loaded.target.label());
+    // The label can be an address from the entity: sanitised like the page.
+    eprintln!(
+        "callboard: {}",
+        crate::sanitize::clean_line(&format!("{} ({}{from})", runbook.title, loaded.target.label()))
+    );
     // Doc text is sanitised when it is parsed; once more at the boundary costs nothing.
     let text = crate::sanitize::clean_multiline(&crate::docs::plain_text(&loaded.page));
     out.write_all(text.as_bytes()).map_err(|e| Exit::from(anyhow::Error::from(e)))
