@@ -36,6 +36,9 @@ impl Env {
             .args(args)
             .env("CALLBOARD_CACHE_DIR", &self.cache_dir)
             .env(TOKEN_ENV, TOKEN)
+            // No display: `open` prints the address rather than starting a browser.
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
             .output()
             .unwrap()
     }
@@ -138,8 +141,22 @@ fn techdocs_search_and_offline_against_a_real_backstage() {
     assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
     assert!(text(&out.stdout).contains("Orders API: Runbook ✓ Orders API ✓"), "{}", text(&out.stdout));
 
+    // 4b. From a script: the runbook as plain text, and the entity's page.
+    let out = env.callboard(&["docs", "show", "orders-api"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("deployctl rollback orders-api"), "{}", text(&out.stdout));
+    assert!(!text(&out.stdout).contains('\u{1b}'));
+    assert!(text(&out.stderr).contains("TechDocs default/component/orders-api/runbook/"), "{}", text(&out.stderr));
+    let out = env.callboard(&["open", "Orders API"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).trim(), format!("{}/catalog/default/component/orders-api", server.url));
+
     // 5. Server stopped: the same runbook opens from the cache, with its age.
     server.stop();
+    let out = env.callboard(&["docs", "show", "orders-api"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("deployctl rollback orders-api"), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains("offline: cached"), "{}", text(&out.stderr));
     app.keys("esc esc esc esc");
     open_orders_api(&mut app);
     let later = unix_now() + 2 * 3600;
