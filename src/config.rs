@@ -36,6 +36,10 @@ pub struct Config {
 pub struct Instance {
     pub name: String,
     pub url: String,
+    /// Where people open Backstage in a browser, when the frontend is not
+    /// served from `url` (the backend's address); `callboard open` uses it.
+    #[serde(default)]
+    pub web_url: Option<String>,
     /// Name of the environment variable holding the token.
     #[serde(default)]
     pub token_env: Option<String>,

@@ -17,6 +17,7 @@ pub mod layout;
 pub mod logging;
 pub mod msg;
 pub mod paths;
+pub mod plural;
 pub mod sanitize;
 pub mod screens;
 pub mod search;

@@ -8,7 +8,7 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(callboard::cli::search_args(std::env::args_os()));
     callboard::logging::init();
     let code = match run(cli) {
         Ok(()) => 0,
@@ -28,6 +28,16 @@ fn run(cli: Cli) -> Result<(), callboard::cli::Exit> {
     match cli.command {
         Some(command) => run_with_config(command, &source, &config),
         None => {
+            use std::io::IsTerminal;
+            // Drawing into a pipe or reading keys from one only hangs or makes
+            // garbage; a script wants a subcommand.
+            if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+                return Err(callboard::cli::Exit::new(
+                    callboard::cli::EXIT_USAGE,
+                    "the TUI needs a terminal (stdin and stdout must be one); \
+                     from a script, use a subcommand: callboard search, who, get, deps, docs, open, sync (see --help)",
+                ));
+            }
             let keymap = Keymap::new(&config.keys).map_err(|e| anyhow::anyhow!("config: {e}"))?;
             let monochrome = std::env::var_os("NO_COLOR").is_some() || config.theme.as_deref() == Some("mono");
             let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -89,3 +89,48 @@ fn problems_name_file_and_line() {
         println!("  {p}");
     }
 }
+
+/// Issue 11: who and blast-radius answers on a catalog nobody here wrote,
+/// checked against what its YAML says.
+#[test]
+fn who_and_blast_radius_answers_match_the_yaml() {
+    use callboard::catalog::blast::blast_radius;
+    use callboard::catalog::owners::card;
+    let Some(dir) = examples() else { return };
+    let report = load(&dir);
+    let catalog = summaries(&report);
+    let raw_of = |k: &str| report.entities.iter().find(|(r, _)| r.key() == k).map(|(_, v)| v.clone());
+
+    // artist-lookup: `owner: team-a`; team-a's members are the users with memberOf team-a.
+    let c = card(&catalog, "component:default/artist-lookup", &raw_of);
+    assert_eq!(c.owner.as_ref().unwrap().key, "group:default/team-a");
+    assert!(!c.is_self);
+    // Both guests (default and development namespaces) are members, told apart by ref.
+    let team = card(&catalog, "group:default/team-a", &raw_of);
+    assert!(team.is_self);
+    let keys: Vec<&str> = team.members.iter().map(|m| m.key.as_str()).collect();
+    for k in ["user:default/guest", "user:development/guest", "user:default/breanna.davison"] {
+        assert!(keys.contains(&k), "{k} missing from {keys:?}");
+    }
+    assert_eq!(team.parents.first().map(|p| p.key.as_str()), Some("group:default/backstage"));
+
+    // artists-db is a dependency of artist-lookup (dependsOn: resource:artists-db).
+    let db = blast_radius(&catalog, "resource:default/artists-db");
+    assert_eq!(db.entities, vec!["component:default/artist-lookup"]);
+    assert_eq!(db.teams, vec![("group:default/team-a".to_string(), 1)]);
+    // wayback-archive-storage is `subcomponentOf: wayback-archive`, whose API
+    // wayback-search consumes: the storage going down reaches both.
+    let storage = blast_radius(&catalog, "component:default/wayback-archive-storage");
+    let mut affected = storage.entities.clone();
+    affected.sort();
+    assert_eq!(affected, vec!["component:default/wayback-archive", "component:default/wayback-search"]);
+    // A system's radius is over its parts (audio-playback: three components).
+    let system = blast_radius(&catalog, "system:default/audio-playback");
+    let mut roots = system.roots.clone();
+    roots.sort();
+    assert_eq!(
+        roots,
+        vec!["component:default/playback-order", "component:default/playback-sdk", "component:default/shuffle-api"]
+    );
+    assert!(system.unowned.is_empty(), "every owner there resolves: {:?}", system.unowned);
+}

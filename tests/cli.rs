@@ -81,7 +81,7 @@ fn who_names_owner_members_and_contacts() {
     assert!(text.contains("Team Payments") && text.contains("members:"), "{text}");
 
     let ambiguous = callboard(&["--demo", "who", "pay"], cache.path());
-    assert_eq!(ambiguous.status.code(), Some(2));
+    assert_eq!(ambiguous.status.code(), Some(4));
     assert!(String::from_utf8_lossy(&ambiguous.stderr).contains("ambiguous"));
 }
 

@@ -5,6 +5,8 @@
 
 #[path = "common/backstage.rs"]
 mod backstage;
+#[path = "common/tcp_count.rs"]
+mod tcp_count;
 
 use backstage::{Backstage, TOKEN};
 use callboard::config::Config;
@@ -36,6 +38,9 @@ impl Env {
             .args(args)
             .env("CALLBOARD_CACHE_DIR", &self.cache_dir)
             .env(TOKEN_ENV, TOKEN)
+            // No display: `open` prints the address rather than starting a browser.
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
             .output()
             .unwrap()
     }
@@ -66,6 +71,7 @@ fn techdocs_search_and_offline_against_a_real_backstage() {
     assert!(out.status.success(), "sync: {}", text(&out.stderr));
 
     let instance = Config::from_file(&config).unwrap().instances.remove(0);
+    one_connection_pool_per_instance(&instance);
     let mut app = Headless::open(Source::Instance(instance.clone()), 110, 45, unix_now()).unwrap();
     app.state.docs.server = Some(server.url.clone());
 
@@ -139,8 +145,22 @@ fn techdocs_search_and_offline_against_a_real_backstage() {
     assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
     assert!(text(&out.stdout).contains("Orders API: Runbook ✓ Orders API ✓"), "{}", text(&out.stdout));
 
+    // 4b. From a script: the runbook as plain text, and the entity's page.
+    let out = env.callboard(&["docs", "show", "orders-api"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("deployctl rollback orders-api"), "{}", text(&out.stdout));
+    assert!(!text(&out.stdout).contains('\u{1b}'));
+    assert!(text(&out.stderr).contains("TechDocs default/component/orders-api/runbook/"), "{}", text(&out.stderr));
+    let out = env.callboard(&["open", "Orders API"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).trim(), format!("{}/catalog/default/component/orders-api", server.url));
+
     // 5. Server stopped: the same runbook opens from the cache, with its age.
     server.stop();
+    let out = env.callboard(&["docs", "show", "orders-api"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("deployctl rollback orders-api"), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains("offline: cached"), "{}", text(&out.stderr));
     app.keys("esc esc esc esc");
     open_orders_api(&mut app);
     let later = unix_now() + 2 * 3600;
@@ -152,4 +172,38 @@ fn techdocs_search_and_offline_against_a_real_backstage() {
     let screen = app.screen();
     assert!(screen.contains("offline · cached 2 h ago"), "{screen}");
     assert!(screen.contains("deployctl rollback orders-api"), "{screen}");
+}
+
+/// Every doc job of an instance goes through the executor's one client: the
+/// runbooks listing and several page loads share one TCP connection (each
+/// built its own client, and so its own connection, before).
+fn one_connection_pool_per_instance(instance: &callboard::config::Instance) {
+    use callboard::docs::effects::{DocsEffect, DocsMsg};
+    use callboard::effect::Effect;
+    let target: std::net::SocketAddr =
+        instance.url.trim_start_matches("http://").trim_end_matches('/').parse().unwrap();
+    let relay = tcp_count::CountingRelay::start(target);
+    let mut relayed = instance.clone();
+    relayed.url = relay.url();
+    let jobs = callboard::exec::Inline::new(Source::Instance(relayed));
+    let find = DocsEffect::FindRunbooks {
+        request: 1,
+        entity: "component:default/orders-api".into(),
+        raw: None,
+        annotations: vec!["runbook.url".into()],
+    };
+    let runbooks = match jobs.run(Effect::Docs(find)).pop() {
+        Some(Msg::Docs(DocsMsg::RunbooksFound { runbooks, .. })) => runbooks,
+        other => panic!("no runbooks: {other:?}"),
+    };
+    let pages: Vec<_> = runbooks.into_iter().filter(|r| r.in_terminal()).map(|r| r.target).collect();
+    assert!(pages.len() >= 2, "orders-api has several TechDocs pages: {pages:?}");
+    for (i, target) in pages.iter().chain(pages.iter()).enumerate() {
+        let load = DocsEffect::Load { request: i as u64, target: target.clone(), anchor: None, width: 100 };
+        match jobs.run(Effect::Docs(load)).pop() {
+            Some(Msg::Docs(DocsMsg::Loaded { result: Ok(_), .. })) => {}
+            other => panic!("{target:?} did not load: {other:?}"),
+        }
+    }
+    assert_eq!(relay.connections(), 1, "{} requests over one connection", 1 + 2 * pages.len());
 }

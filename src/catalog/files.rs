@@ -75,12 +75,17 @@ pub fn load(root: &Path) -> LoadReport {
             }
         };
         report.files_read += 1;
-        let parsed: Vec<(usize, ParsedDocument)> =
-            split_documents(&text).into_iter().map(|doc| (doc.first_line, parse_document(&doc.text))).collect();
+        let documents = split_documents(&text);
         // A walked file with no catalog data in it (mkdocs.yml, an OpenAPI spec)
         // is not an error; a Location target, or a catalog file, with a stray
-        // document is.
-        let is_catalog_file = explicit || parsed.iter().any(|(_, r)| matches!(r, Ok(Some(v)) if looks_like_entity(v)));
+        // document is. A file that is all broken is judged by what it was
+        // meant to be: its name, or entity keys at the top of a document.
+        let meant_as_catalog = is_catalog_file_name(&path) || documents.iter().any(|d| reads_like_entity(&d.text));
+        let parsed: Vec<(usize, ParsedDocument)> =
+            documents.into_iter().map(|doc| (doc.first_line, parse_document(&doc.text))).collect();
+        let is_catalog_file = explicit
+            || parsed.iter().any(|(_, r)| matches!(r, Ok(Some(v)) if looks_like_entity(v)))
+            || (meant_as_catalog && parsed.iter().any(|(_, r)| r.is_err()));
         if !is_catalog_file {
             continue;
         }
@@ -197,6 +202,26 @@ pub(crate) fn split_documents(text: &str) -> Vec<Document> {
     docs.push(Document { text: current, first_line });
     docs.retain(|d| !d.text.trim().is_empty());
     docs
+}
+
+/// `catalog-info.yaml` and friends: what Backstage's docs tell people to name
+/// catalog files.
+fn is_catalog_file_name(path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    name.starts_with("catalog-info.") || name.ends_with(".catalog.yaml") || name.ends_with(".catalog.yml")
+}
+
+/// Unparsed text with an entity's top-level keys: `apiVersion: backstage.io/…`,
+/// or `apiVersion:` with a Backstage kind. A broken Helm template
+/// (`kind: Deployment`) next to the catalog files is not catalog data.
+fn reads_like_entity(text: &str) -> bool {
+    const KINDS: [&str; 9] =
+        ["component", "api", "system", "domain", "group", "user", "resource", "location", "template"];
+    let backstage_kind = text.lines().filter_map(|l| l.strip_prefix("kind:")).any(|k| {
+        let k = k.trim().trim_matches(|c| c == '"' || c == '\'');
+        KINDS.iter().any(|known| known.eq_ignore_ascii_case(k))
+    });
+    text.lines().any(|l| l.starts_with("apiVersion:") && (l.contains("backstage.io/") || backstage_kind))
 }
 
 fn looks_like_entity(value: &Value) -> bool {
@@ -433,5 +458,40 @@ mod tests {
         assert_eq!(before, fingerprint(dir.path()));
         std::fs::write(dir.path().join("a.yaml"), "x: 12\n").unwrap();
         assert_ne!(before, fingerprint(dir.path()));
+    }
+
+    #[test]
+    fn a_broken_catalog_file_in_a_folder_is_a_problem_not_silence() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("good.yaml"), "apiVersion: v1\nkind: Group\nmetadata:\n  name: team-a\n")
+            .unwrap();
+        // One broken document and nothing else: today's loader skipped the
+        // file as "not catalog data".
+        std::fs::write(
+            dir.path().join("svc.yaml"),
+            "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: svc\n  tags: [a, b\nspec:\n  owner: team-a\n",
+        )
+        .unwrap();
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        std::fs::write(sub.join("catalog-info.yaml"), "metadata:\n\tname: tabbed\n").unwrap();
+        // Broken YAML that never meant to be catalog data stays ignored.
+        std::fs::write(dir.path().join("mkdocs.yml"), "nav: [unclosed\n").unwrap();
+        std::fs::write(
+            dir.path().join("deployment.yaml"),
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Values.name }}\n  labels: [x\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("other.yaml"), "apiVersion: v1\nkind: API\nmetadata: [oops\n").unwrap();
+        let report = load(dir.path());
+        let names: Vec<&str> = report.entities.iter().map(|(r, _)| r.name.as_str()).collect();
+        assert_eq!(names, vec!["team-a"]);
+        let problems: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(report.problems.iter().any(|p| p.file.ends_with("other.yaml")), "{problems:?}");
+        let svc = report.problems.iter().find(|p| p.file.ends_with("svc.yaml")).expect("svc.yaml reported");
+        assert!((5..=6).contains(&svc.line), "{svc}");
+        assert!(svc.message.contains("invalid YAML"), "{svc}");
+        assert!(report.problems.iter().any(|p| p.file.ends_with("sub/catalog-info.yaml") && p.line >= 1));
     }
 }

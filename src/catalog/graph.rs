@@ -104,13 +104,18 @@ pub struct Edge {
 /// The children of a node in a mode. Missing targets are kept (shown as missing).
 pub fn children(catalog: &Catalog, key: &str, mode: TreeMode) -> Vec<Edge> {
     let Some(entity) = catalog.get(key) else { return Vec::new() };
-    let is_api = entity.kind.eq_ignore_ascii_case("api");
-    let wanted: &[&str] = match mode {
-        TreeMode::Dependencies if is_api => &[API_PROVIDED_BY],
-        TreeMode::Dependencies => &[DEPENDS_ON, CONSUMES_API, HAS_PART],
-        TreeMode::BlastRadius if is_api => &[API_CONSUMED_BY],
-        TreeMode::BlastRadius => &[DEPENDENCY_OF, PROVIDES_API],
-        TreeMode::Structure => &[HAS_PART, PARENT_OF, HAS_MEMBER],
+    let kind = entity.kind.to_ascii_lowercase();
+    let wanted: &[&str] = match (mode, kind.as_str()) {
+        (TreeMode::Dependencies, "api") => &[API_PROVIDED_BY],
+        (TreeMode::Dependencies, _) => &[DEPENDS_ON, CONSUMES_API, HAS_PART],
+        (TreeMode::BlastRadius, "api") => &[API_CONSUMED_BY],
+        // A container has no dependents of its own worth the name: what
+        // breaks with it is what depends on its parts, so its parts are the
+        // roots of its blast radius (a domain's systems expand in turn).
+        (TreeMode::BlastRadius, "system" | "domain") => &[HAS_PART, DEPENDENCY_OF],
+        (TreeMode::BlastRadius, "group") => &[OWNER_OF],
+        (TreeMode::BlastRadius, _) => &[DEPENDENCY_OF, PROVIDES_API],
+        (TreeMode::Structure, _) => &[HAS_PART, PARENT_OF, HAS_MEMBER],
     };
     let mut out: Vec<Edge> = Vec::new();
     for rel in wanted {
@@ -118,7 +123,19 @@ pub fn children(catalog: &Catalog, key: &str, mode: TreeMode) -> Vec<Edge> {
             out.push(Edge { rel: rel.to_string(), target: target.to_string() });
         }
     }
+    if mode == TreeMode::BlastRadius && !is_container(&kind) {
+        // A subcomponent down takes its component with it (subcomponentOf
+        // becomes partOf); partOf a system is membership, not dependence.
+        let parents =
+            entity.targets(PART_OF).filter(|t| catalog.get(t).is_some_and(|p| p.kind.eq_ignore_ascii_case(&kind)));
+        out.extend(parents.map(|t| Edge { rel: PART_OF.to_string(), target: t.to_string() }));
+    }
     out
+}
+
+/// Whether a kind's blast radius is the union over its parts.
+pub fn is_container(kind: &str) -> bool {
+    ["system", "domain", "group"].iter().any(|k| k.eq_ignore_ascii_case(kind))
 }
 
 /// Everything reachable from `root` in a mode (root excluded), breadth first,
@@ -138,32 +155,7 @@ pub fn reachable(catalog: &Catalog, root: &str, mode: TreeMode) -> Vec<String> {
     out
 }
 
-/// The blast radius of an entity: who is affected, and which teams to tell.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct BlastRadius {
-    /// Affected entities in the catalog, APIs excluded (an API is a contract,
-    /// not a team's service) and dangling refs excluded (nobody to tell).
-    pub entities: Vec<String>,
-    /// Owner keys of the affected entities, most affected first.
-    pub teams: Vec<(String, usize)>,
-}
-
-pub fn blast_radius(catalog: &Catalog, root: &str) -> BlastRadius {
-    let entities: Vec<String> = reachable(catalog, root, TreeMode::BlastRadius)
-        .into_iter()
-        .filter(|k| !k.starts_with("api:") && catalog.get(k).is_some())
-        .collect();
-    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for key in &entities {
-        // The owner we would actually call: an inherited one when the stated one dangles.
-        if let Some(owner) = resolve_owner(catalog, key).resolved {
-            *counts.entry(owner).or_default() += 1;
-        }
-    }
-    let mut teams: Vec<(String, usize)> = counts.into_iter().collect();
-    teams.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    BlastRadius { entities, teams }
-}
+pub use super::blast::{blast_radius, BlastRadius, Unowned};
 
 /// How an entity's owner was found.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,6 +1,7 @@
 //! The catalog: entity model, refs, relations, the files source, the cache and
 //! the in-memory index every view reads.
 
+pub mod blast;
 pub mod cache;
 pub mod entity;
 pub mod entity_ref;

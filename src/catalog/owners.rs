@@ -3,7 +3,7 @@
 //! annotations and profiles.
 
 use super::graph::{parent_chain, resolve_owner, OwnerResolution};
-use super::relations::HAS_MEMBER;
+use super::relations::{HAS_MEMBER, MEMBER_OF};
 use super::{Catalog, Summary};
 use crate::sanitize::clean_line;
 use serde::Serialize;
@@ -46,6 +46,9 @@ pub struct OwnerCard {
     pub entity_contacts: Vec<Contact>,
     /// The owner of the entity's system, when it differs from the owner.
     pub system_owner: Option<Person>,
+    /// The entity is itself a group or user: `owner` is the entity, and for
+    /// a user `parents` are the groups they are a member of.
+    pub is_self: bool,
 }
 
 /// Who a ref names, as people call them: display name or label, and email
@@ -110,6 +113,44 @@ pub fn owner_card(catalog: &Catalog, key: &str, raw_of: &dyn Fn(&str) -> Option<
         contacts,
         entity_contacts,
         system_owner,
+        is_self: false,
+    }
+}
+
+/// The card to show for an entity: a group or user is asked about as
+/// someone to reach, so it gets its own card (email, members, parents or
+/// groups, contacts); anything else gets its owner's [`owner_card`].
+pub fn card(catalog: &Catalog, key: &str, raw_of: &dyn Fn(&str) -> Option<Value>) -> OwnerCard {
+    let Some(entity) = catalog.get(key) else { return owner_card(catalog, key, raw_of) };
+    let is_user = entity.kind.eq_ignore_ascii_case("user");
+    if !is_user && !entity.kind.eq_ignore_ascii_case("group") {
+        return owner_card(catalog, key, raw_of);
+    }
+    let members = entity.targets(HAS_MEMBER).map(|m| person(catalog, m)).collect();
+    let parents = if is_user {
+        entity.targets(MEMBER_OF).map(|g| person(catalog, g)).collect()
+    } else {
+        parent_chain(catalog, &entity.key).iter().map(|k| person(catalog, k)).collect()
+    };
+    let mut contacts = Vec::new();
+    if !entity.email.is_empty() {
+        contacts.push(Contact { kind: "email".into(), value: entity.email.clone(), label: String::new() });
+    }
+    if let Some(raw) = raw_of(&entity.key) {
+        contacts.extend(contacts_of(&raw));
+    }
+    contacts.dedup();
+    OwnerCard {
+        entity: entity.key.clone(),
+        resolution: OwnerResolution { stated: String::new(), resolved: Some(entity.key.clone()), inherited_from: None },
+        owner: Some(person(catalog, &entity.key)),
+        owner_kind: entity.kind.clone(),
+        members,
+        parents,
+        contacts,
+        entity_contacts: Vec::new(),
+        system_owner: None,
+        is_self: true,
     }
 }
 
@@ -185,5 +226,51 @@ mod tests {
                 ("pagerduty".into(), "PX1".into()),
             ]
         );
+    }
+
+    #[test]
+    fn a_group_or_user_gets_its_own_card() {
+        let rel = |t: &str, k: &str| crate::catalog::Relation { rel_type: t.into(), target: k.into() };
+        let group = |name: &str, email: &str, rels: Vec<crate::catalog::Relation>| Summary {
+            key: format!("group:default/{name}"),
+            kind: "Group".into(),
+            namespace: "default".into(),
+            name: name.into(),
+            email: email.into(),
+            relations: rels.into_iter().collect(),
+            ..Default::default()
+        };
+        let catalog = Catalog::new(vec![
+            group(
+                "team-a",
+                "a@x.example",
+                vec![rel("childOf", "group:default/eng"), rel("hasMember", "user:default/jane")],
+            ),
+            group("eng", "", vec![rel("parentOf", "group:default/team-a")]),
+            Summary {
+                key: "user:default/jane".into(),
+                kind: "User".into(),
+                namespace: "default".into(),
+                name: "jane".into(),
+                display_name: "Jane Doe".into(),
+                email: "jane@x.example".into(),
+                relations: vec![rel("memberOf", "group:default/team-a")].into_iter().collect(),
+                ..Default::default()
+            },
+        ]);
+        let raw = |k: &str| {
+            (k == "group:default/team-a")
+                .then(|| json!({"metadata": {"links": [{"url": "https://x.slack.com/a", "title": "#team-a"}]}}))
+        };
+        let c = card(&catalog, "group:default/team-a", &raw);
+        assert!(c.is_self);
+        assert_eq!(c.owner.as_ref().unwrap().key, "group:default/team-a");
+        assert_eq!(c.members.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), vec!["Jane Doe"]);
+        assert_eq!(c.parents.iter().map(|p| p.key.as_str()).collect::<Vec<_>>(), vec!["group:default/eng"]);
+        let kinds: Vec<&str> = c.contacts.iter().map(|c| c.kind.as_str()).collect();
+        assert_eq!(kinds, vec!["email", "chat"]);
+        let u = card(&catalog, "user:default/jane", &raw);
+        assert_eq!(u.owner.as_ref().unwrap().email, "jane@x.example");
+        assert_eq!(u.parents.iter().map(|p| p.key.as_str()).collect::<Vec<_>>(), vec!["group:default/team-a"]);
     }
 }

@@ -3,6 +3,7 @@
 use super::{resolve_exact, Exit};
 use crate::catalog::graph::{blast_radius, children, TreeMode};
 use crate::catalog::{Catalog, EntityRef};
+use crate::plural::count;
 use crate::search::rank::ref_name;
 use serde_json::{json, Value};
 use std::collections::HashSet;
@@ -23,7 +24,16 @@ struct Node {
     missing: bool,
     cycle: bool,
     repeated: bool,
+    /// A container's part met below another part: it has its own branch at the top.
+    part: bool,
     children: Vec<Node>,
+}
+
+/// What a walk has expanded, and a container's parts, which are expanded at
+/// the top level (the roots of its blast radius) and only mentioned deeper.
+struct Walk {
+    expanded: HashSet<String>,
+    parts: HashSet<String>,
 }
 
 fn build(
@@ -33,18 +43,20 @@ fn build(
     mode: TreeMode,
     depth: usize,
     path: &mut Vec<String>,
-    expanded: &mut HashSet<String>,
+    walk: &mut Walk,
 ) -> Node {
     let missing = catalog.get(key).is_none();
     let cycle = path.iter().any(|p| p == key);
-    let repeated = !cycle && !missing && !expanded.insert(key.to_string());
-    let mut node = Node { key: key.to_string(), rel: rel.to_string(), missing, cycle, repeated, children: Vec::new() };
-    if cycle || missing || repeated || depth == 0 {
+    let part = path.len() > 1 && walk.parts.contains(key);
+    let repeated = !cycle && !missing && !part && !walk.expanded.insert(key.to_string());
+    let mut node =
+        Node { key: key.to_string(), rel: rel.to_string(), missing, cycle, repeated, part, children: Vec::new() };
+    if cycle || missing || repeated || part || depth == 0 {
         return node;
     }
     path.push(key.to_string());
     for edge in children(catalog, key, mode) {
-        node.children.push(build(catalog, &edge.target, &edge.rel, mode, depth - 1, path, expanded));
+        node.children.push(build(catalog, &edge.target, &edge.rel, mode, depth - 1, path, walk));
     }
     path.pop();
     node
@@ -60,7 +72,9 @@ pub fn run(
 ) -> Result<(), Exit> {
     let root = resolve_exact(catalog, entity)?.key.clone();
     let mode = if reverse { TreeMode::BlastRadius } else { TreeMode::Dependencies };
-    let tree = build(catalog, &root, "", mode, depth.unwrap_or(usize::MAX), &mut Vec::new(), &mut HashSet::new());
+    let parts = if reverse { blast_radius(catalog, &root).roots.into_iter().collect() } else { HashSet::new() };
+    let mut walk = Walk { expanded: HashSet::new(), parts };
+    let tree = build(catalog, &root, "", mode, depth.unwrap_or(usize::MAX), &mut Vec::new(), &mut walk);
     let io = |e: std::io::Error| Exit::from(anyhow::Error::from(e));
     match format {
         Format::Tree => {
@@ -76,6 +90,12 @@ pub fn run(
                 let br = blast_radius(catalog, &root);
                 value["blast_radius"] = json!({
                     "entities": br.entities.len(),
+                    "roots": br.roots.iter().map(|k| display(k)).collect::<Vec<_>>(),
+                    "unowned": br.unowned.iter().map(|u| json!({
+                        "ref": display(&u.key),
+                        "stated_owner": if u.stated.is_empty() { None } else { Some(display(&u.stated)) },
+                        "reason": u.reason(),
+                    })).collect::<Vec<_>>(),
                     "teams": br.teams.iter().map(|(t, n)| {
                         let s = catalog.get(t);
                         json!({"ref": display(t), "entities": n, "email": s.map(|s| s.email.clone()).unwrap_or_default()})
@@ -151,6 +171,8 @@ fn describe(catalog: &Catalog, node: &Node) -> String {
     }
     if node.cycle {
         text.push_str("  [cycle]");
+    } else if node.part {
+        text.push_str("  [a part: its own branch]");
     } else if node.repeated {
         text.push_str("  [shown above]");
     }
@@ -170,7 +192,17 @@ fn write_tree(catalog: &Catalog, nodes: &[Node], prefix: &str, out: &mut impl Wr
 
 fn write_blast_summary(catalog: &Catalog, root: &str, out: &mut impl Write) -> std::io::Result<()> {
     let br = blast_radius(catalog, root);
-    writeln!(out, "\nBlast radius: {} entities, {} teams", br.entities.len(), br.teams.len())?;
+    let parts = if br.roots.is_empty() {
+        String::new()
+    } else {
+        format!(" (over its {})", count(br.roots.len(), "part", "parts"))
+    };
+    writeln!(
+        out,
+        "\nBlast radius{parts}: {}, {}",
+        count(br.entities.len(), "entity", "entities"),
+        count(br.teams.len(), "team", "teams")
+    )?;
     if !br.teams.is_empty() {
         writeln!(out, "Teams to notify:")?;
         for (team, n) in &br.teams {
@@ -178,6 +210,9 @@ fn write_blast_summary(catalog: &Catalog, root: &str, out: &mut impl Write) -> s
             let email = if email.is_empty() { String::new() } else { format!(" <{email}>") };
             writeln!(out, "  {}{email}  ({n} affected)", display(team))?;
         }
+    }
+    for line in br.unowned_lines() {
+        writeln!(out, "{line}")?;
     }
     Ok(())
 }
@@ -193,6 +228,7 @@ fn node_json(catalog: &Catalog, node: &Node) -> Value {
         "missing": node.missing,
         "cycle": node.cycle,
         "repeated": node.repeated,
+        "part": node.part,
         "children": node.children.iter().map(|c| node_json(catalog, c)).collect::<Vec<_>>(),
     })
 }

@@ -14,6 +14,14 @@ use std::io::Write;
 
 #[derive(Debug, Subcommand)]
 pub enum DocsCommand {
+    /// Print an entity's runbook as plain text (from its docs, the server, or the offline cache).
+    Show {
+        /// Entity ref, name or title.
+        entity: String,
+        /// Wrap at this many columns (default: the terminal's width, else 100).
+        #[arg(long)]
+        width: Option<u16>,
+    },
     /// Fetch the runbooks and doc pages of entities into the offline cache.
     Prefetch {
         /// Only entities owned by me or my groups (config `me`).
@@ -63,7 +71,12 @@ pub fn run(
     catalog: &Catalog,
     out: &mut impl Write,
 ) -> Result<(), Exit> {
-    let DocsCommand::Prefetch { owned_by_me, system, web } = command;
+    let (owned_by_me, system, web) = match command {
+        DocsCommand::Show { entity, width } => {
+            return super::docs_show::run(source, config, catalog, &entity, width, out)
+        }
+        DocsCommand::Prefetch { owned_by_me, system, web } => (owned_by_me, system, web),
+    };
     let keys = selection(catalog, config, owned_by_me, system.as_deref())?;
     let annotations = &config.runbooks.annotations;
     let (mut pages, mut bytes, mut entities, mut failed) = (0usize, 0usize, 0usize, 0usize);

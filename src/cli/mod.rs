@@ -3,7 +3,10 @@
 
 mod deps;
 pub mod docs;
+mod docs_show;
 mod get;
+mod open;
+pub mod resolve;
 mod search;
 mod sync;
 mod who;
@@ -59,6 +62,7 @@ pub enum Command {
     /// Search the catalog with the TUI's query syntax; best match first.
     Search {
         /// Words and field terms: kind:api owner:team-a -lifecycle:deprecated pay
+        // `-lifecycle:production` reaches here through [`search_args`].
         query: Vec<String>,
         /// Print a JSON array instead of a table.
         #[arg(long)]
@@ -70,15 +74,21 @@ pub enum Command {
         #[arg(long)]
         server: bool,
     },
-    /// Runbooks and TechDocs: `docs prefetch` fills the offline cache.
+    /// Runbooks and TechDocs: `docs show` prints a runbook, `docs prefetch` fills the offline cache.
     Docs {
         #[command(subcommand)]
         command: docs::DocsCommand,
     },
-    /// Bring the cache up to date from the source (incremental unless --full).
-    /// Who owns an entity and how to reach them (owner, members, chat, on-call).
+    /// Open an entity's page in Backstage (prints the address over SSH or with no display).
+    Open {
+        /// Entity ref, name or title.
+        entity: String,
+    },
+    /// Who owns an entity and how to reach them (owner, members, chat, on-call);
+    /// for a group or user, its own card.
     Who {
-        /// An entity ref, a name, or words to search for.
+        /// An entity ref, a name, a title, or words to search for.
+        #[arg(required = true)]
         query: Vec<String>,
         /// Print JSON instead of text.
         #[arg(long)]
@@ -97,12 +107,69 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "tree")]
         format: deps::Format,
     },
+    /// Bring the cache up to date from the source (incremental unless --full).
     Sync {
         /// Fetch everything instead of only what changed.
         #[arg(long)]
         full: bool,
     },
 }
+
+/// The command line with `search`'s negated terms (`-lifecycle:production`,
+/// `-legacy`) moved after a `--`, where clap takes them as query words
+/// rather than unknown flags. clap's own `allow_hyphen_values` would also
+/// swallow every flag after the first such word (`--json`, `--limit 5`).
+/// Terms are ANDed, so their order does not matter.
+pub fn search_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    const VALUED: [&str; 3] = ["--catalog-dir", "--instance", "--config"];
+    let mut args: Vec<std::ffi::OsString> = args.into_iter().collect();
+    // Find the subcommand: the first word that is neither a flag nor a flag's value.
+    let mut i = 1;
+    while i < args.len() {
+        let a = args[i].to_string_lossy();
+        if VALUED.contains(&a.as_ref()) {
+            i += 2;
+        } else if a.starts_with('-') {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    if args.get(i).is_none_or(|a| a != "search") {
+        return args;
+    }
+    let rest = args.split_off(i + 1);
+    let (mut negated, mut kept) = (Vec::new(), Vec::new());
+    let mut after_dashes = false;
+    for a in rest {
+        let text = a.to_string_lossy();
+        let is_term = text.len() > 1 && text.starts_with('-') && !text.starts_with("--") && text != "-h";
+        after_dashes |= text == "--";
+        if is_term && !after_dashes {
+            negated.push(a);
+        } else {
+            kept.push(a);
+        }
+    }
+    args.extend(kept);
+    if !negated.is_empty() {
+        if !after_dashes {
+            args.push("--".into());
+        }
+        args.extend(negated);
+    }
+    args
+}
+
+/// Exit codes, documented in README's Scripting section.
+/// Nothing matches, or the command failed.
+pub const EXIT_NOT_FOUND: i32 = 1;
+/// The command line is wrong (clap uses 2 for its own usage errors too).
+pub const EXIT_USAGE: i32 = 2;
+/// The server could not be reached (`sync`).
+pub const EXIT_UNREACHABLE: i32 = 3;
+/// A name matches more than one entity; the candidates are listed.
+pub const EXIT_AMBIGUOUS: i32 = 4;
 
 /// What a subcommand failed with, and the exit code it should produce.
 #[derive(Debug)]
@@ -155,22 +222,33 @@ pub fn run_with_config(command: Command, source: &Source, config: &crate::config
             search::run(&catalog, &query.join(" "), json, limit, &mut out)
         }
         Command::Docs { command } => docs::run(command, source, config, &catalog, &mut out),
+        Command::Open { entity } => open::run(source, &catalog, &entity, &mut out),
         Command::Sync { .. } => unreachable!("sync is handled before the cache is opened"),
     }
 }
 
-/// A folder that was just re-read may have had broken documents: say where.
+/// Broken documents of a folder source, every time a subcommand reads it:
+/// an answer from a catalog with holes in it must say so.
 fn report_problems(source: &Source, refresh: &crate::source::FilesRefresh) {
-    if !refresh.reloaded || refresh.problems.is_empty() {
+    print_problems(source, &refresh.problems);
+}
+
+/// The problems met reading a source, with file and line, on stderr.
+pub(crate) fn print_problems(source: &Source, problems: &[String]) {
+    if problems.is_empty() {
         return;
     }
     eprintln!(
-        "callboard: {} problem(s) reading {}; those documents were skipped:",
-        refresh.problems.len(),
+        "callboard: {} reading {}; those documents were skipped:",
+        crate::plural::count(problems.len(), "problem", "problems"),
         source.label()
     );
-    for p in refresh.problems.iter().take(20) {
-        eprintln!("  {p}");
+    const SHOWN: usize = 20;
+    for p in problems.iter().take(SHOWN) {
+        eprintln!("  {}", crate::sanitize::clean_line(p));
+    }
+    if problems.len() > SHOWN {
+        eprintln!("  … and {} more", problems.len() - SHOWN);
     }
 }
 
@@ -188,31 +266,45 @@ fn warn_if_stale(source: &Source, cache: &crate::catalog::cache::Cache) {
     }
 }
 
-/// Resolve user text to one entity: exact ref, then a unique name, for `get`.
+/// Resolve user text to one entity: exact ref, name or title ([`resolve::resolve`]).
 pub fn resolve_exact<'a>(
     catalog: &'a crate::catalog::Catalog,
     text: &str,
 ) -> Result<&'a crate::catalog::Summary, Exit> {
-    if text.contains(':') {
-        if let Some(s) = catalog.get(text) {
-            return Ok(s);
-        }
+    resolve::resolve(catalog, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::search_args;
+
+    fn args(text: &str) -> Vec<String> {
+        search_args(text.split(' ').map(std::ffi::OsString::from)).iter().map(|a| a.to_string_lossy().into()).collect()
     }
-    let lower = text.to_lowercase();
-    let by_name: Vec<_> = catalog
-        .all()
-        .iter()
-        .filter(|s| s.name.to_lowercase() == lower || format!("{}/{}", s.namespace, s.name.to_lowercase()) == lower)
-        .collect();
-    match by_name.as_slice() {
-        [one] => Ok(one),
-        [] => Err(Exit::new(1, format!("no entity named `{text}` (try `callboard search {text}`)"))),
-        many => Err(Exit::new(
-            2,
-            format!(
-                "`{text}` is ambiguous; use a full ref: {}",
-                many.iter().map(|s| s.entity_ref().to_string()).collect::<Vec<_>>().join(", ")
-            ),
-        )),
+
+    #[test]
+    fn negated_search_terms_move_after_dashes() {
+        assert_eq!(
+            args("cb --demo search kind:api -lifecycle:production --json --limit 2 -legacy"),
+            vec![
+                "cb",
+                "--demo",
+                "search",
+                "kind:api",
+                "--json",
+                "--limit",
+                "2",
+                "--",
+                "-lifecycle:production",
+                "-legacy"
+            ]
+        );
+        assert_eq!(
+            args("cb --catalog-dir search search -x"),
+            vec!["cb", "--catalog-dir", "search", "search", "--", "-x"]
+        );
+        assert_eq!(args("cb who -x"), vec!["cb", "who", "-x"]);
+        assert_eq!(args("cb search a -- -b -c"), vec!["cb", "search", "a", "--", "-b", "-c"]);
+        assert_eq!(args("cb search -h"), vec!["cb", "search", "-h"]);
     }
 }

@@ -1,6 +1,6 @@
 //! `callboard search QUERY [--json] [--limit N]`: the TUI's search, scriptable.
 
-use super::Exit;
+use super::{Exit, EXIT_NOT_FOUND, EXIT_USAGE};
 use crate::catalog::Catalog;
 use crate::search::{rank::ref_name, run as run_query, Query};
 use serde_json::json;
@@ -13,12 +13,21 @@ pub fn run(
     limit: Option<usize>,
     out: &mut impl Write,
 ) -> Result<(), Exit> {
-    let hits = run_query(catalog, &Query::parse(query));
+    let parsed = Query::parse(query);
+    // A typo in a field name would otherwise read as "nothing matches".
+    if let Some(problem) = parsed.problems(catalog).into_iter().next() {
+        return Err(Exit::new(EXIT_USAGE, problem));
+    }
+    let hits = run_query(catalog, &parsed);
+    let io = |e: std::io::Error| Exit::from(anyhow::Error::from(e));
     if hits.is_empty() {
-        return Err(Exit::new(1, format!("nothing matches `{query}`")));
+        // A script parsing the output still gets valid JSON; the status says "none".
+        if as_json {
+            writeln!(out, "[]").map_err(io)?;
+        }
+        return Err(Exit::new(EXIT_NOT_FOUND, format!("nothing matches `{query}`")));
     }
     let shown = &hits[..limit.unwrap_or(hits.len()).min(hits.len())];
-    let io = |e: std::io::Error| Exit::from(anyhow::Error::from(e));
     if as_json {
         let items: Vec<_> = shown
             .iter()

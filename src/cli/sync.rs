@@ -32,20 +32,22 @@ pub fn run(source: &Source, full: bool) -> Result<(), Exit> {
             let mut cache = crate::catalog::cache::Cache::open(&source.cache_path()).map_err(anyhow::Error::from)?;
             let refresh = refresh_files(&mut cache, source, root, unix_now(), full).map_err(anyhow::Error::from)?;
             let s = refresh.stats;
-            format!(
-                "{label}: {} read, {} added, {} changed, {} removed, {} entities; {:.2} s{}",
+            let line = format!(
+                "{label}: {} read, {} added, {} changed, {} removed, {}; {:.2} s{}",
                 if refresh.reloaded { "files" } else { "unchanged folder, nothing" },
                 s.added,
                 s.changed,
                 s.removed,
-                refresh.entities,
+                crate::plural::count(refresh.entities, "entity", "entities"),
                 started.elapsed().as_secs_f64(),
                 if refresh.problems.is_empty() {
                     String::new()
                 } else {
-                    format!(", {} input problems", refresh.problems.len())
+                    format!(", {}", crate::plural::count(refresh.problems.len(), "input problem", "input problems"))
                 }
-            )
+            );
+            super::print_problems(source, &refresh.problems);
+            line
         }
     };
     let mut out = std::io::stdout().lock();

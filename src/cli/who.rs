@@ -2,10 +2,12 @@
 //! them, straight from the cache with a handful of point reads, fast enough
 //! for an alert handler.
 
+use super::resolve::{ambiguous, exact_matches, pick_one};
 use super::Exit;
+use super::EXIT_NOT_FOUND;
 use crate::catalog::cache::Cache;
-use crate::catalog::owners::{owner_card, Contact, OwnerCard, Person};
-use crate::catalog::relations::{CHILD_OF, HAS_MEMBER, OWNED_BY, PART_OF};
+use crate::catalog::owners::{card as owner_card, Contact, OwnerCard, Person};
+use crate::catalog::relations::{CHILD_OF, HAS_MEMBER, MEMBER_OF, OWNED_BY, PART_OF};
 use crate::catalog::{Catalog, EntityRef, Summary};
 use crate::search::{run as run_query, Query};
 use serde_json::json;
@@ -21,6 +23,8 @@ pub fn run(cache: &Cache, query: &str, as_json: bool, out: &mut impl Write) -> R
     if as_json {
         let value = json!({
             "entity": display_ref(&key),
+            // A group or user asked about directly: `owner` is its own card.
+            "self": card.is_self,
             "owner": card.owner.as_ref().map(|o| json!({
                 "ref": display_ref(&o.key), "name": o.name, "email": o.email,
                 "kind": card.owner_kind.to_lowercase(),
@@ -51,7 +55,12 @@ fn person_json(p: &Person) -> serde_json::Value {
 
 fn write_text(card: &OwnerCard, out: &mut impl Write) -> std::io::Result<()> {
     writeln!(out, "{}", display_ref(&card.entity))?;
+    if let (true, Some(o)) = (card.is_self, &card.owner) {
+        let kind = format!("{}:", card.owner_kind.to_lowercase());
+        writeln!(out, "{kind:<10}{} ({}){}", o.name, display_ref(&o.key), email_suffix(&o.email))?;
+    }
     match (&card.owner, &card.resolution.inherited_from) {
+        _ if card.is_self => {}
         (None, _) if card.resolution.stated.is_empty() => {
             writeln!(out, "owner:    none stated, and no system or domain owner")?
         }
@@ -78,12 +87,19 @@ fn write_text(card: &OwnerCard, out: &mut impl Write) -> std::io::Result<()> {
     if !card.members.is_empty() {
         writeln!(out, "members:")?;
         for m in &card.members {
-            writeln!(out, "  {}{}", m.name, email_suffix(&m.email))?;
+            // Two people of one name (Backstage's examples have two "Guest User"s): say which is which.
+            let namesakes = card.members.iter().filter(|o| o.name == m.name).count();
+            let which = if namesakes > 1 { format!(" ({})", display_ref(&m.key)) } else { String::new() };
+            writeln!(out, "  {}{which}{}", m.name, email_suffix(&m.email))?;
         }
     }
     if !card.parents.is_empty() {
         let chain: Vec<&str> = card.parents.iter().map(|p| p.name.as_str()).collect();
-        writeln!(out, "part of: {}", chain.join(" › "))?;
+        if card.is_self && card.owner_kind.eq_ignore_ascii_case("user") {
+            writeln!(out, "member of: {}", chain.join(", "))?;
+        } else {
+            writeln!(out, "part of: {}", chain.join(" › "))?;
+        }
     }
     if let Some(s) = &card.system_owner {
         writeln!(out, "system owner: {} ({}){}", s.name, display_ref(&s.key), email_suffix(&s.email))?;
@@ -108,10 +124,11 @@ fn write_contacts(out: &mut impl Write, heading: &str, contacts: &[Contact]) -> 
     Ok(())
 }
 
-/// Exact ref, then exact name (a unique component wins among namesakes), then
-/// fuzzy search; ambiguity lists the top candidates and exits 2.
+/// Exact ref, then exact name, then exact title (a unique component wins
+/// among namesakes), then fuzzy search; ambiguity lists the top candidates.
 fn resolve(cache: &Cache, query: &str) -> Result<String, Exit> {
     let db = |e| Exit::from(anyhow::Error::from(e));
+    let query = query.trim();
     if query.contains(':') {
         if let Ok(r) = EntityRef::parse_full(query) {
             if cache.summary(&r.key()).map_err(db)?.is_some() {
@@ -120,19 +137,19 @@ fn resolve(cache: &Cache, query: &str) -> Result<String, Exit> {
         }
     }
     let named = cache.keys_named(query.rsplit('/').next().unwrap_or(query)).map_err(db)?;
-    let components: Vec<&String> = named.iter().filter(|k| k.starts_with("component:")).collect();
-    match (named.len(), components.len()) {
-        (1, _) => return Ok(named[0].clone()),
-        (n, 1) if n > 1 => return Ok(components[0].clone()),
-        (n, _) if n > 1 => return Err(ambiguous(query, named.iter().map(|k| display_ref(k)).collect())),
-        _ => {}
+    if let Some(key) = pick_one(query, &named)? {
+        return Ok(key);
     }
-    // Slow path: no exact match, so rank the whole catalog.
+    // Slow path: no exact name, so load the catalog for titles, then rank.
     let summaries = cache.load_summaries().map_err(db)?;
     let catalog = Catalog::new(summaries);
+    let titled: Vec<String> = exact_matches(&catalog, query).iter().map(|s| s.key.clone()).collect();
+    if let Some(key) = pick_one(query, &titled)? {
+        return Ok(key);
+    }
     let hits = run_query(&catalog, &Query::parse(query));
     match hits.as_slice() {
-        [] => Err(Exit::new(1, format!("nothing matches `{query}`"))),
+        [] => Err(Exit::new(EXIT_NOT_FOUND, format!("nothing matches `{query}`"))),
         [one] => Ok(catalog.at(one.idx).key.clone()),
         [first, second, ..] if first.score >= second.score + second.score / 2 && first.score > 0 => {
             Ok(catalog.at(first.idx).key.clone())
@@ -141,10 +158,6 @@ fn resolve(cache: &Cache, query: &str) -> Result<String, Exit> {
             Err(ambiguous(query, many.iter().take(5).map(|h| catalog.at(h.idx).entity_ref().to_string()).collect()))
         }
     }
-}
-
-fn ambiguous(query: &str, candidates: Vec<String>) -> Exit {
-    Exit::new(2, format!("`{query}` is ambiguous; did you mean one of:\n  {}", candidates.join("\n  ")))
 }
 
 /// Just the entities an owner card needs: the entity, its owner, the
@@ -162,6 +175,11 @@ fn neighbourhood(cache: &Cache, key: &str) -> Result<Catalog, Exit> {
     };
     let entity = fetch(key, &mut found).ok_or_else(|| Exit::new(1, format!("{key} is not in the cache")))?;
     let mut owners: Vec<String> = vec![entity.owner.clone()];
+    // A group or user gets its own card: its members, parents or groups.
+    if entity.kind.eq_ignore_ascii_case("group") || entity.kind.eq_ignore_ascii_case("user") {
+        owners.push(entity.key.clone());
+        owners.extend(entity.targets(MEMBER_OF).map(str::to_string));
+    }
     // Up the partOf chain (system, domain), with each one's owner.
     let mut current = entity.clone();
     for _ in 0..8 {

@@ -67,6 +67,10 @@ pub struct Query {
     pub words: Vec<String>,
     /// Words with a leading `-`: entities whose name contains them are excluded.
     pub excluded_words: Vec<String>,
+    /// `foo` of a `foo:bar` token that names no field, as typed. Such a token
+    /// is still matched as a word (a ref such as `component:x` is one), but
+    /// unless `foo` is a kind it is almost surely a typo: see [`Query::problems`].
+    pub unknown_fields: Vec<String>,
 }
 
 impl Query {
@@ -85,6 +89,13 @@ impl Query {
                     }
                     continue;
                 }
+                // `https://…` is an address, not a field.
+                let looks_like_field = !field.is_empty()
+                    && !value.starts_with("//")
+                    && field.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+                if looks_like_field && !query.unknown_fields.iter().any(|f| f.eq_ignore_ascii_case(field)) {
+                    query.unknown_fields.push(field.to_string());
+                }
             }
             if negate {
                 query.excluded_words.push(body.to_lowercase());
@@ -93,6 +104,20 @@ impl Query {
             }
         }
         query
+    }
+
+    /// What is wrong with the query for this catalog, in words: an unknown
+    /// field (`foo:bar`) that is not a kind either (`component:x` is a ref).
+    /// The CLI refuses such a query; the TUI can show the same message.
+    pub fn problems(&self, catalog: &crate::catalog::Catalog) -> Vec<String> {
+        let kinds = catalog.search_columns.get(Field::Kind, catalog.all());
+        let is_kind = |f: &str| kinds.is_some_and(|c| c.values.iter().any(|k| k.eq_ignore_ascii_case(f)));
+        let fields: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
+        self.unknown_fields
+            .iter()
+            .filter(|f| !is_kind(f))
+            .map(|f| format!("unknown field {f} (fields: {})", fields.join(", ")))
+            .collect()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -128,6 +153,27 @@ mod tests {
         let q = Query::parse("component:payments-api - ");
         assert_eq!(q.words, vec!["component:payments-api", "-"]);
         assert!(q.terms.is_empty());
+        assert_eq!(q.unknown_fields, vec!["component"]);
+    }
+
+    #[test]
+    fn unknown_fields_are_problems_unless_they_are_kinds() {
+        let catalog = crate::catalog::Catalog::new(vec![crate::catalog::Summary {
+            key: "component:default/x".into(),
+            kind: "Component".into(),
+            namespace: "default".into(),
+            name: "x".into(),
+            ..Default::default()
+        }]);
+        let q = Query::parse("foo:bar -Baz:1 component:x https://x.example/a owner:me");
+        assert_eq!(q.unknown_fields, vec!["foo", "Baz", "component"]);
+        let problems = q.problems(&catalog);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(
+            problems[0],
+            "unknown field foo (fields: kind, type, owner, lifecycle, tag, namespace, system, name)"
+        );
+        assert!(Query::parse("kind:api pay").problems(&catalog).is_empty());
     }
 
     #[test]

@@ -92,22 +92,26 @@ impl<'a> TermFilter<'a> {
     }
 }
 
-/// `owner:team-a` matches the name; `owner:group:ops/team-a` the full key.
+/// `owner:team-a` matches the name, `owner:group:team-a` kind and name,
+/// `owner:default/team-a` namespace and name, `owner:group:ops/team-a` the
+/// full key. The last part may be a prefix while typing.
 fn ref_field_matches(key: &str, value: &str, exact: bool) -> bool {
     if key.is_empty() {
         return false;
     }
-    let candidate = if value.contains(':') {
-        key
-    } else if value.contains('/') {
-        key.split_once(':').map_or(key, |(_, rest)| rest)
-    } else {
-        ref_name(key)
+    let (kind, rest) = key.split_once(':').unwrap_or(("", key));
+    let (wanted_kind, wanted) = match value.split_once(':') {
+        Some((k, r)) => (Some(k), r),
+        None => (None, value),
     };
+    if wanted_kind.is_some_and(|k| k != kind) {
+        return false;
+    }
+    let candidate = if wanted.contains('/') { rest } else { ref_name(key) };
     if exact {
-        candidate == value
+        candidate == wanted
     } else {
-        candidate.starts_with(value)
+        candidate.starts_with(wanted)
     }
 }
 
@@ -319,6 +323,24 @@ mod tests {
         assert_eq!(names(&c, "kind:api owner:team-payments"), vec!["payments-rest"]);
         assert_eq!(names(&c, "kind:component -lifecycle:experimental"), vec!["checkout-web", "payments-api"]);
         assert_eq!(names(&c, "tag:java"), vec!["payments-api"]);
+    }
+
+    #[test]
+    fn ref_valued_fields_take_kind_name_namespace_name_and_full_refs() {
+        let c = catalog();
+        for q in [
+            "kind:api owner:team-payments",
+            "kind:api owner:group:team-payments",
+            "kind:api owner:default/team-payments",
+            "kind:api owner:group:default/team-payments",
+            "kind:api owner:GROUP:Team-Payments",
+        ] {
+            assert_eq!(names(&c, q), vec!["payments-rest"], "{q}");
+        }
+        assert!(names(&c, "owner:user:team-payments").is_empty());
+        // Exact beats prefix: team-pay is a team, not a prefix of team-payments.
+        assert_eq!(names(&c, "owner:group:team-pay"), vec!["checkout-web"]);
+        assert_eq!(names(&c, "kind:api owner:group:team-l"), vec!["ledger-grpc"]);
     }
 
     #[test]

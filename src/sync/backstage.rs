@@ -78,12 +78,12 @@ impl SyncReport {
     pub fn summary(&self, label: &str) -> String {
         let t = &self.transfer;
         format!(
-            "{label}: {} sync, {} added, {} changed, {} removed, {} entities; {:.2} s, {} request{}, {} ({} decoded)",
+            "{label}: {} sync, {} added, {} changed, {} removed, {}; {:.2} s, {} request{}, {} ({} decoded)",
             self.mode.name(),
             self.stats.added,
             self.stats.changed,
             self.stats.removed,
-            self.entities,
+            crate::plural::count(self.entities, "entity", "entities"),
             self.elapsed.as_secs_f64(),
             t.requests,
             if t.requests == 1 { "" } else { "s" },

@@ -29,6 +29,35 @@ impl Tmux {
         envs: &[(&str, &str)],
         args: &[&str],
     ) -> Option<Tmux> {
+        let mut words = vec![quoted(env!("CARGO_BIN_EXE_callboard"))];
+        words.extend(args.iter().map(|a| quoted(a)));
+        Tmux::start_command(name, width, height, dir, envs, &words.join(" "))
+    }
+
+    /// An interactive shell (with job control, for Ctrl-Z and `fg`) in the
+    /// same environment; [`Tmux::callboard_line`] is what to type in it.
+    pub fn start_shell(name: &str, width: u16, height: u16, dir: &Path, envs: &[(&str, &str)]) -> Option<Tmux> {
+        let tmux = Tmux::start_command(name, width, height, dir, envs, "bash --norc --noprofile -i")?;
+        tmux.type_text("PS1='$ '");
+        tmux.send(&["Enter"]);
+        Some(tmux)
+    }
+
+    /// The command line that runs callboard with `args`, for a shell.
+    pub fn callboard_line(args: &[&str]) -> String {
+        let mut words = vec![quoted(env!("CARGO_BIN_EXE_callboard"))];
+        words.extend(args.iter().map(|a| quoted(a)));
+        words.join(" ")
+    }
+
+    fn start_command(
+        name: &str,
+        width: u16,
+        height: u16,
+        dir: &Path,
+        envs: &[(&str, &str)],
+        command: &str,
+    ) -> Option<Tmux> {
         if Command::new("tmux").arg("-V").output().is_err() {
             if std::env::var_os("CI").is_some() {
                 panic!("tmux is required for the end-to-end tests (scripts/test.sh installs it)");
@@ -43,8 +72,7 @@ impl Tmux {
             words.push(quoted(&format!("{key}={dir}")));
         }
         words.extend(envs.iter().map(|(k, v)| quoted(&format!("{k}={v}"))));
-        words.push(quoted(env!("CARGO_BIN_EXE_callboard")));
-        words.extend(args.iter().map(|a| quoted(a)));
+        words.push(command.to_string());
         let status = Command::new("tmux")
             .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-s", "e2e"])
             .args(["-x", &width.to_string(), "-y", &height.to_string(), &words.join(" ")])

@@ -83,9 +83,21 @@ fn summary_lines(state: &State, tree: &TreePage, theme: &Theme, height: u16) -> 
     }
     if let Some(blast) = &tree.blast {
         lines.push(Line::from(Span::styled(
-            format!("{} entities affected, {} teams to notify", blast.entities.len(), blast.teams.len()),
+            format!(
+                "{} affected, {} to notify",
+                crate::plural::count(blast.entities.len(), "entity", "entities"),
+                crate::plural::count(blast.teams.len(), "team", "teams")
+            ),
             theme.warn(),
         )));
+        // Nobody to tell is the one thing a blast radius must not hide.
+        let unowned = blast.unowned_lines();
+        let cap = if height < 30 { 3 } else { 8 };
+        let hidden = unowned.len().saturating_sub(cap);
+        lines.extend(unowned.into_iter().take(cap).map(|l| Line::styled(l, theme.crit())));
+        if hidden > 0 {
+            lines.push(Line::styled(format!("  … and {hidden} more without an owner"), theme.crit()));
+        }
         // Leave most of the screen to the tree on small terminals.
         let room = if height < 30 { 3 } else { 8 };
         for (team, n) in blast.teams.iter().take(room) {
