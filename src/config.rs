@@ -28,6 +28,9 @@ pub struct Config {
     /// Key overrides: `"list.search" = "ctrl-f"`.
     #[serde(default)]
     pub keys: std::collections::BTreeMap<String, String>,
+    /// Health probes (src/health/config.rs).
+    #[serde(default)]
+    pub health: crate::health::HealthConfig,
 }
 
 /// One Backstage server.
@@ -173,6 +176,9 @@ impl Config {
             if theme != "color" && theme != "mono" {
                 return Err(invalid("theme", format!("`{theme}` is not a theme; use \"color\" or \"mono\"")));
             }
+        }
+        if let Err(message) = self.health.check() {
+            return Err(invalid("[health", message));
         }
         if let Some(default) = &self.default_instance {
             if !self.instances.iter().any(|i| &i.name == default) {
