@@ -4,6 +4,7 @@
 mod deps;
 pub mod docs;
 mod get;
+mod health;
 mod search;
 mod sync;
 mod who;
@@ -97,6 +98,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "tree")]
         format: deps::Format,
     },
+    /// Run the health probes of an entity, a system, an owner's or my entities;
+    /// exit 0 ok, 1 warn, 2 crit, 3 unknown.
+    Health(health::HealthArgs),
     Sync {
         /// Fetch everything instead of only what changed.
         #[arg(long)]
@@ -155,6 +159,7 @@ pub fn run_with_config(command: Command, source: &Source, config: &crate::config
             search::run(&catalog, &query.join(" "), json, limit, &mut out)
         }
         Command::Docs { command } => docs::run(command, source, config, &catalog, &mut out),
+        Command::Health(args) => health::run(args, &catalog, &cache, config, &mut out),
         Command::Sync { .. } => unreachable!("sync is handled before the cache is opened"),
     }
 }
