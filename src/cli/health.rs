@@ -56,10 +56,12 @@ fn selection(catalog: &Catalog, config: &Config, args: &HealthArgs) -> Result<Ve
         let key = EntityRef::parse(owner, Some("group"), "default")
             .map(|r| r.key())
             .map_err(|e| Exit::new(3, format!("--owner {owner}: {e}")))?;
-        if catalog.get(&key).is_none() {
+        // An owner missing from the catalog still owns what names it.
+        let owned = owned_by(&std::collections::HashSet::from([key.clone()]));
+        if owned.is_empty() && catalog.get(&key).is_none() {
             return Err(Exit::new(3, format!("no owner `{owner}` in the catalog")));
         }
-        return Ok(owned_by(&std::collections::HashSet::from([key])));
+        return Ok(owned);
     }
     if args.mine {
         let me = config
