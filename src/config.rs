@@ -213,6 +213,8 @@ mod tests {
         let text = include_str!("../config.example.toml");
         let config = parse(text).unwrap();
         assert!(!config.instances.is_empty());
+        assert!(!config.health.prometheus.is_empty() && !config.health.command.is_empty());
+        assert!(config.health.pagerduty.is_some() && config.health.kubernetes.is_some());
     }
 
     #[test]
@@ -242,6 +244,8 @@ mod tests {
             ("theme = \"pink\"\n", "not a theme"),
             ("default_instance = \"nope\"\n", "no [[instance]] is named"),
             ("me = \"a:b:c\"\n", "not an entity ref"),
+            ("[health]\nper_host = 0\n", "health.concurrency and health.per_host"),
+            ("[[health.prometheus]]\nurl = \"x\"\n", "not an http:// or https:// URL"),
         ];
         for (text, want) in cases {
             let err = parse(text).unwrap_err().to_string();
