@@ -93,7 +93,37 @@ fn annotation<'a>(entity: &'a Value, key: &str) -> Option<&'a str> {
 }
 
 fn comma_list(text: &str) -> Vec<String> {
-    text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+    split_top(text, ',').into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+}
+
+/// Split at `sep` outside brackets and quotes. The plugin's own format
+/// forbids `,` and `|` inside a query; catalogs write them anyway
+/// (`{service="a",status=~"5.."}`), and a top-level split reads those as meant
+/// while reading every query the plugin accepts the same way it does.
+fn split_top(text: &str, sep: char) -> Vec<&str> {
+    let (mut depth, mut quote, mut start, mut out) = (0i32, None::<char>, 0, Vec::new());
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(_), '\\') if !escaped => {
+                escaped = true;
+                continue;
+            }
+            (Some(q), c) if c == q && !escaped => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'' | '`') => quote = Some(c),
+            (None, '(' | '[' | '{') => depth += 1,
+            (None, ')' | ']' | '}') => depth -= 1,
+            (None, c) if c == sep && depth <= 0 => {
+                out.push(&text[start..i]);
+                start = i + c.len_utf8();
+            }
+            _ => {}
+        }
+        escaped = false;
+    }
+    out.push(&text[start..]);
+    out
 }
 
 /// Every probe the entity's annotations and links call for under this config.
@@ -109,9 +139,10 @@ pub fn probes_for(entity: &Value, config: &HealthConfig) -> Vec<ProbeSpec> {
     if !config.prometheus.is_empty() || server.is_some() {
         if let Some(rules) = annotation(entity, "prometheus.io/rule") {
             for rule in comma_list(rules) {
-                let (query, label) = match rule.split_once('|') {
-                    Some((q, l)) => (q.trim().to_string(), Some(l.trim().to_string()).filter(|l| !l.is_empty())),
-                    None => (rule.clone(), None),
+                let parts = split_top(&rule, '|');
+                let (query, label) = match parts.as_slice() {
+                    [q, l] => (q.trim().to_string(), Some(l.trim().to_string()).filter(|l| !l.is_empty())),
+                    _ => (rule.clone(), None),
                 };
                 let target = Target::PrometheusQuery { server: server.clone(), query: query.clone(), label };
                 push(format!("prometheus/rule/{query}"), ProbeKind::Prometheus, target, query);
@@ -308,6 +339,25 @@ mod tests {
         assert_eq!(
             specs[6].target,
             Target::Kubernetes { selector: "backstage.io/kubernetes-id=pay".into(), namespace: None }
+        );
+    }
+
+    #[test]
+    fn queries_with_commas_and_pipes_inside_brackets_or_quotes_stay_whole() {
+        let c = config("[[prometheus]]\nurl='http://p'");
+        let rule = r#"sum(rate(x{service="a",status=~"5..|4.."}[5m]))|service, up{job="a,b"}"#;
+        let specs = probes_for(&entity(json!({"prometheus.io/rule": rule}), json!([])), &c);
+        let targets: Vec<_> = specs.iter().map(|s| s.target.clone()).collect();
+        assert_eq!(
+            targets,
+            [
+                Target::PrometheusQuery {
+                    server: None,
+                    query: r#"sum(rate(x{service="a",status=~"5..|4.."}[5m]))"#.into(),
+                    label: Some("service".into())
+                },
+                Target::PrometheusQuery { server: None, query: r#"up{job="a,b"}"#.into(), label: None },
+            ]
         );
     }
 

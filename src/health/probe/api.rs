@@ -47,7 +47,12 @@ pub async fn get_json(
             (401 | 403, None) => ": the server wants a token; set token_env".to_string(),
             _ => String::new(),
         };
-        return Err(format!("HTTP {} from {shown}{hint}", status.as_u16()));
+        // Prometheus says why in `error`, GitHub and Argo CD in `message`/`error`.
+        let said = response.json::<Value>().await.ok().and_then(|b| {
+            ["/error", "/message", "/error/message"].iter().find_map(|p| b.pointer(p).and_then(Value::as_str).map(str::to_string))
+        });
+        let said = said.map(|m| format!(": {}", m.chars().take(200).collect::<String>())).unwrap_or_default();
+        return Err(format!("HTTP {} from {shown}{hint}{said}", status.as_u16()));
     }
     response.json::<Value>().await.map_err(|e| format!("{shown}: not the JSON expected ({})", e.without_url()))
 }
