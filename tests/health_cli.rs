@@ -22,7 +22,9 @@ fn http_target() -> (Killed, String) {
 }
 
 fn component(name: &str, system: &str, owner: &str, health: Option<&str>) -> String {
-    let links = health.map(|u| format!("  links:\n    - url: {u}\n      title: Health\n      type: health\n")).unwrap_or_default();
+    let links = health
+        .map(|u| format!("  links:\n    - url: {u}\n      title: Health\n      type: health\n"))
+        .unwrap_or_default();
     format!(
         "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: {name}\n{links}\
          spec:\n  type: service\n  lifecycle: production\n  owner: {owner}\n  system: {system}\n---\n"
@@ -90,7 +92,10 @@ fn system_json_agrees_with_each_entity_and_exits_with_the_worst_state() {
     let text = callboard(dir.path(), &["health", "--system", "shop"]);
     let text = String::from_utf8_lossy(&text.stdout).to_string();
     assert!(text.starts_with("✗ crit  1 crit · 1 warn · 1 ok"), "{text}");
-    assert!(text.contains("✗ crit    component:default/api") && text.contains("! warn    component:default/worker"), "{text}");
+    assert!(
+        text.contains("✗ crit    component:default/api") && text.contains("! warn    component:default/worker"),
+        "{text}"
+    );
 
     let mine = json(&callboard(dir.path(), &["health", "--mine", "--json"]));
     assert_eq!(mine["entities"].as_array().unwrap().len(), 2, "web and api are team-a's");

@@ -51,7 +51,9 @@ fn pagerduty() -> FakeServer {
                    "assignments": [{"assignee": {"id": "PU1", "type": "user_reference", "summary": "Jane Doe"}}]})
         };
         if t.contains("service_ids%5B%5D=PSVC1") {
-            ok(json!({"incidents": [incident("triggered", "high", "Payments 5xx"), incident("acknowledged", "high", "Old")]}))
+            ok(
+                json!({"incidents": [incident("triggered", "high", "Payments 5xx"), incident("acknowledged", "high", "Old")]}),
+            )
         } else if t.contains("service_ids%5B%5D=PSVC2") {
             ok(json!({"incidents": [incident("acknowledged", "high", "Slow captures")]}))
         } else {
@@ -88,9 +90,7 @@ fn argocd() -> FakeServer {
         if seen.authorization.as_deref() != Some("Bearer argo-secret") {
             return Reply::Json(401, vec![], "{}".into());
         }
-        let app = |name: &str, health: &str, sync: &str| {
-            json!({"metadata": {"name": name}, "status": {"health": {"status": health}, "sync": {"status": sync}}})
-        };
+        let app = |name: &str, health: &str, sync: &str| json!({"metadata": {"name": name}, "status": {"health": {"status": health}, "sync": {"status": sync}}});
         match seen.target.as_str() {
             "/api/v1/applications/pay-prod" => ok(app("pay-prod", "Healthy", "Synced")),
             "/api/v1/applications/ledger-prod" => ok(app("ledger-prod", "Degraded", "OutOfSync")),
@@ -137,12 +137,21 @@ fn incident_and_delivery_probes_read_the_documented_answers() {
     .unwrap();
     config.check().unwrap();
     let entities = [
-        entity("pay", json!({"pagerduty.com/integration-key": "INTKEY1", "opsgenie.com/component-selector": "tag:\"service:pay\"",
-                             "argocd/app-name": "pay-prod", "github.com/project-slug": "acme/pay"})),
-        entity("ledger", json!({"pagerduty.com/service-id": "PSVC2", "opsgenie.com/component-selector": "tag:\"service:ledger\"",
-                                "argocd/app-name": "ledger-prod", "github.com/project-slug": "acme/lib"})),
-        entity("risk", json!({"pagerduty.com/service-id": "PSVC3", "opsgenie.com/component-selector": "tag:\"service:risk\"",
-                              "argocd/app-selector": "team=risk"})),
+        entity(
+            "pay",
+            json!({"pagerduty.com/integration-key": "INTKEY1", "opsgenie.com/component-selector": "tag:\"service:pay\"",
+                             "argocd/app-name": "pay-prod", "github.com/project-slug": "acme/pay"}),
+        ),
+        entity(
+            "ledger",
+            json!({"pagerduty.com/service-id": "PSVC2", "opsgenie.com/component-selector": "tag:\"service:ledger\"",
+                                "argocd/app-name": "ledger-prod", "github.com/project-slug": "acme/lib"}),
+        ),
+        entity(
+            "risk",
+            json!({"pagerduty.com/service-id": "PSVC3", "opsgenie.com/component-selector": "tag:\"service:risk\"",
+                              "argocd/app-selector": "team=risk"}),
+        ),
         entity("orphan", json!({"pagerduty.com/integration-key": "NOPE", "argocd/app-name": "missing-app"})),
     ];
     let specs: Vec<_> = entities.iter().flat_map(|e| probes_for(e, &config)).collect();
@@ -152,7 +161,10 @@ fn incident_and_delivery_probes_read_the_documented_answers() {
 
     let pay_pd = find(&results, "pay", "pagerduty");
     assert_eq!((pay_pd.state.clone(), pay_pd.value.as_deref()), (State::Crit, Some("2 open incidents")), "{pay_pd:#?}");
-    assert!(pay_pd.details[0].starts_with("triggered high: Payments 5xx (") && pay_pd.details[0].ends_with("ago, Jane Doe)"));
+    assert!(
+        pay_pd.details[0].starts_with("triggered high: Payments 5xx (")
+            && pay_pd.details[0].ends_with("ago, Jane Doe)")
+    );
     assert_eq!(pay_pd.link.as_deref(), Some("https://acme.pagerduty.com/service-directory/PSVC1"));
     assert_eq!(find(&results, "ledger", "pagerduty").state, State::Warn);
     assert_eq!(find(&results, "risk", "pagerduty").state, State::Ok);
@@ -187,10 +199,13 @@ fn incident_and_delivery_probes_read_the_documented_answers() {
     // A rejected token: unknown, and the message names the variable, not the value.
     let mut bad = config.clone();
     bad.pagerduty.as_mut().unwrap().token_env = Some("CB_TEST_BAD_TOKEN".into());
-    let pd_specs: Vec<_> = specs.iter().filter(|s| s.kind.name() == "pagerduty").cloned().take(1).collect();
+    let pd_specs: Vec<_> = specs.iter().filter(|s| s.kind.name() == "pagerduty").take(1).cloned().collect();
     let rejected = runtime.block_on(run_all(pd_specs.clone(), Arc::new(bad.clone()), Runner::client(&bad), None));
     let State::Unknown(reason) = &rejected[0].state else { panic!("{rejected:#?}") };
-    assert!(reason.contains("HTTP 401") && reason.contains("check CB_TEST_BAD_TOKEN") && !reason.contains("wrong-secret"), "{reason}");
+    assert!(
+        reason.contains("HTTP 401") && reason.contains("check CB_TEST_BAD_TOKEN") && !reason.contains("wrong-secret"),
+        "{reason}"
+    );
     bad.pagerduty.as_mut().unwrap().token_env = Some("CB_TEST_UNSET_TOKEN".into());
     let unset = runtime.block_on(run_all(pd_specs, Arc::new(bad.clone()), Runner::client(&bad), None));
     assert_eq!(unset[0].state, State::unknown("the token variable CB_TEST_UNSET_TOKEN is not set"));

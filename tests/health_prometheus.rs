@@ -125,12 +125,18 @@ async fn alerts_and_queries_from_a_real_prometheus() {
     .unwrap();
     config.check().unwrap();
     let entities = [
-        entity("payments-api", json!({
+        entity(
+            "payments-api",
+            json!({
             "prometheus.io/alert": "PaymentsErrorRateHigh,PaymentsLatencyHigh",
-            "prometheus.io/rule": "payments_error_ratio|service,nothing_here"})),
+            "prometheus.io/rule": "payments_error_ratio|service,nothing_here"}),
+        ),
         entity("payments-slow", json!({"prometheus.io/alert": "PaymentsLatencyHigh"})),
-        entity("ledger", json!({"prometheus.io/alert": "all", "prometheus.io/labels": "service=ledger",
-                                "prometheus.io/rule": "ledger_lag_seconds"})),
+        entity(
+            "ledger",
+            json!({"prometheus.io/alert": "all", "prometheus.io/labels": "service=ledger",
+                                "prometheus.io/rule": "ledger_lag_seconds"}),
+        ),
         entity("typo", json!({"prometheus.io/alert": "NoSuchAlert"})),
         entity("elsewhere", json!({"prometheus.io/alert": "all", "prometheus.io/service-name": "gone"})),
         entity("unnamed", json!({"prometheus.io/alert": "all", "prometheus.io/service-name": "nope"})),
@@ -154,7 +160,13 @@ async fn alerts_and_queries_from_a_real_prometheus() {
     let firing = by_probe(&results, "payments-api", "prometheus/alert");
     assert_eq!(firing.state, State::Crit, "{firing:#?}");
     assert_eq!(firing.value.as_deref(), Some("1 firing, 1 pending"));
-    assert!(firing.details.iter().any(|d| d.starts_with("firing PaymentsErrorRateHigh = 0.2") && d.contains("service=payments-api")), "{firing:#?}");
+    assert!(
+        firing
+            .details
+            .iter()
+            .any(|d| d.starts_with("firing PaymentsErrorRateHigh = 0.2") && d.contains("service=payments-api")),
+        "{firing:#?}"
+    );
     assert!(firing.labels.contains(&("severity".into(), "page".into())));
     assert_eq!(firing.link.as_deref(), Some(format!("http://127.0.0.1:{prom_port}/alerts").as_str()));
 
@@ -180,7 +192,10 @@ async fn alerts_and_queries_from_a_real_prometheus() {
     assert!(matches!(&unnamed.state, State::Unknown(r) if r.contains("`nope`")), "{unnamed:#?}");
 
     // The service recovers: the alert resolves on the next evaluations.
-    push(&gateway, "payments_error_ratio{service=\"payments-api\"} 0.01\npayments_latency_seconds{service=\"payments-api\"} 0.2\n");
+    push(
+        &gateway,
+        "payments_error_ratio{service=\"payments-api\"} 0.01\npayments_latency_seconds{service=\"payments-api\"} 0.2\n",
+    );
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let results = run_all(specs[..3].to_vec(), config.clone(), http.clone(), None).await;

@@ -39,7 +39,10 @@ fn entity(name: &str, annotations: Value, links: Value) -> Value {
 }
 
 fn find<'a>(results: &'a [ProbeResult], entity: &str) -> &'a ProbeResult {
-    results.iter().find(|r| r.entity == format!("component:default/{entity}")).unwrap_or_else(|| panic!("{entity}: {results:#?}"))
+    results
+        .iter()
+        .find(|r| r.entity == format!("component:default/{entity}"))
+        .unwrap_or_else(|| panic!("{entity}: {results:#?}"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -104,7 +107,16 @@ async fn command_probe_gets_hostile_values_as_single_literal_arguments() {
     let argv: Vec<String> = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(
         argv,
-        [hostile[0], hostile[1], hostile[2], hostile[3], &format!("--svc={}", hostile[4]), hostile[5], "pay", "--exit=0"],
+        [
+            hostile[0],
+            hostile[1],
+            hostile[2],
+            hostile[3],
+            &format!("--svc={}", hostile[4]),
+            hostile[5],
+            "pay",
+            "--exit=0"
+        ],
         "every value arrives as one literal argument"
     );
 
@@ -130,7 +142,15 @@ async fn a_hung_command_is_killed_at_its_timeout() {
     assert_eq!((result.state, result.error.as_deref()), (State::Crit, Some("timed out after 1 s")));
 }
 
-fn deployment(name: &str, generation: i64, observed: i64, spec: i64, updated: i64, available: i64, reason: &str) -> Value {
+fn deployment(
+    name: &str,
+    generation: i64,
+    observed: i64,
+    spec: i64,
+    updated: i64,
+    available: i64,
+    reason: &str,
+) -> Value {
     json!({"apiVersion": "apps/v1", "kind": "Deployment",
            "metadata": {"name": name, "namespace": "shop", "generation": generation,
                         "labels": {"backstage.io/kubernetes-id": name}},
@@ -174,17 +194,19 @@ async fn kubectl_rollout_state_from_a_stand_in_api_server() {
         ),
     )
     .unwrap();
-    let config: HealthConfig = toml::from_str(&format!(
-        "[kubernetes]\ncontext = \"standin\"\nkubeconfig = \"{}\"\n",
-        kubeconfig.display()
-    ))
-    .unwrap();
+    let config: HealthConfig =
+        toml::from_str(&format!("[kubernetes]\ncontext = \"standin\"\nkubeconfig = \"{}\"\n", kubeconfig.display()))
+            .unwrap();
     let ns = |id: &str| json!({"backstage.io/kubernetes-id": id, "backstage.io/kubernetes-namespace": "shop"});
     let entities = [
         entity("web", ns("web"), json!([])),
         entity("api", ns("api"), json!([])),
-        entity("worker", json!({"backstage.io/kubernetes-label-selector": "app=worker,tier=backend",
-                                "backstage.io/kubernetes-namespace": "shop"}), json!([])),
+        entity(
+            "worker",
+            json!({"backstage.io/kubernetes-label-selector": "app=worker,tier=backend",
+                                "backstage.io/kubernetes-namespace": "shop"}),
+            json!([]),
+        ),
         entity("ghost", ns("ghost"), json!([])),
     ];
     let specs: Vec<_> = entities.iter().flat_map(|e| probes_for(e, &config)).collect();

@@ -92,7 +92,10 @@ pub fn run(
     if specs.is_empty() {
         return Err(Exit::new(
             3,
-            format!("none of the {} selected entities has a probe under this config (see [health] in config.example.toml)", keys.len()),
+            format!(
+                "none of the {} selected entities has a probe under this config (see [health] in config.example.toml)",
+                keys.len()
+            ),
         ));
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -164,14 +167,30 @@ fn print(
         writeln!(out, "{}", serde_json::to_string_pretty(&value).unwrap_or_default())?;
         return Ok(worst);
     }
-    writeln!(out, "{} {}  {} ({})", worst.symbol(), worst.word(), board.summary(), probes.summary().replace(" · ", ", ") + " probes")?;
+    writeln!(
+        out,
+        "{} {}  {} ({})",
+        worst.symbol(),
+        worst.word(),
+        board.summary(),
+        probes.summary().replace(" · ", ", ") + " probes"
+    )?;
     for (key, rs, rollup) in &entities {
         let state = rollup.worst().unwrap_or(State::Ok);
         writeln!(out, "\n{} {:<7} {}  {}", state.symbol(), state.word(), display(key), rollup.summary())?;
         for r in rs {
             let s = state_at(r, now, ttl);
             let value = r.value.as_deref().unwrap_or("");
-            writeln!(out, "  {} {:<7} {:<14} {}  {}  ({} ms)", s.symbol(), s.word(), r.kind, r.label, value, r.latency_ms)?;
+            writeln!(
+                out,
+                "  {} {:<7} {:<14} {}  {}  ({} ms)",
+                s.symbol(),
+                s.word(),
+                r.kind,
+                r.label,
+                value,
+                r.latency_ms
+            )?;
             if let Some(e) = r.error.as_deref().filter(|e| Some(*e) != r.value.as_deref()) {
                 writeln!(out, "      error: {e}")?;
             }

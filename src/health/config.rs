@@ -246,9 +246,12 @@ impl HealthConfig {
             }
             check_url(&format!("health.prometheus `{}` url", p.name), &p.url)?;
         }
-        for (key, api) in
-            [("pagerduty", &self.pagerduty), ("opsgenie", &self.opsgenie), ("argocd", &self.argocd), ("github", &self.github)]
-        {
+        for (key, api) in [
+            ("pagerduty", &self.pagerduty),
+            ("opsgenie", &self.opsgenie),
+            ("argocd", &self.argocd),
+            ("github", &self.github),
+        ] {
             if let Some(url) = api.as_ref().and_then(|a| a.url.as_deref()) {
                 check_url(&format!("health.{key}.url"), url)?;
             }

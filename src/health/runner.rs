@@ -78,7 +78,9 @@ impl Runner {
     fn host_semaphore(&self, host: &str) -> Arc<Semaphore> {
         let per_host = self.config.per_host.max(1);
         match self.hosts.lock() {
-            Ok(mut hosts) => hosts.entry(host.to_string()).or_insert_with(|| Arc::new(Semaphore::new(per_host))).clone(),
+            Ok(mut hosts) => {
+                hosts.entry(host.to_string()).or_insert_with(|| Arc::new(Semaphore::new(per_host))).clone()
+            }
             Err(_) => Arc::new(Semaphore::new(per_host)),
         }
     }

@@ -50,17 +50,43 @@ impl ProbeKind {
 /// What exactly to ask, per kind. Values come from the catalog: untrusted.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Target {
-    PrometheusQuery { server: Option<String>, query: String, label: Option<String> },
+    PrometheusQuery {
+        server: Option<String>,
+        query: String,
+        label: Option<String>,
+    },
     /// Empty `alerts` means all of them.
-    PrometheusAlerts { server: Option<String>, alerts: Vec<String>, labels: Vec<(String, String)> },
-    PagerDuty { service_id: Option<String>, integration_key: Option<String> },
-    Opsgenie { selector: String },
-    Kubernetes { selector: String, namespace: Option<String> },
-    ArgoCd { app_name: Option<String>, selector: Option<String> },
-    GithubActions { slug: String },
-    Http { url: String },
+    PrometheusAlerts {
+        server: Option<String>,
+        alerts: Vec<String>,
+        labels: Vec<(String, String)>,
+    },
+    PagerDuty {
+        service_id: Option<String>,
+        integration_key: Option<String>,
+    },
+    Opsgenie {
+        selector: String,
+    },
+    Kubernetes {
+        selector: String,
+        namespace: Option<String>,
+    },
+    ArgoCd {
+        app_name: Option<String>,
+        selector: Option<String>,
+    },
+    GithubActions {
+        slug: String,
+    },
+    Http {
+        url: String,
+    },
     /// The argv with placeholders already substituted, one value per argument.
-    Command { name: String, argv: Vec<String> },
+    Command {
+        name: String,
+        argv: Vec<String>,
+    },
 }
 
 /// One probe of one entity.
@@ -158,7 +184,8 @@ pub fn probes_for(entity: &Value, config: &HealthConfig) -> Vec<ProbeSpec> {
                         .collect()
                 })
                 .unwrap_or_default();
-            let label = if alerts.is_empty() { "alerts: all".to_string() } else { format!("alerts: {}", alerts.join(", ")) };
+            let label =
+                if alerts.is_empty() { "alerts: all".to_string() } else { format!("alerts: {}", alerts.join(", ")) };
             let target = Target::PrometheusAlerts { server: server.clone(), alerts, labels };
             push("prometheus/alert".into(), ProbeKind::Prometheus, target, label);
         }
@@ -181,12 +208,13 @@ pub fn probes_for(entity: &Value, config: &HealthConfig) -> Vec<ProbeSpec> {
         }
     }
     if config.kubernetes.is_some() {
-        let selector = annotation(entity, "backstage.io/kubernetes-label-selector")
-            .map(str::to_string)
-            .or_else(|| annotation(entity, "backstage.io/kubernetes-id").map(|id| format!("backstage.io/kubernetes-id={id}")));
+        let selector = annotation(entity, "backstage.io/kubernetes-label-selector").map(str::to_string).or_else(|| {
+            annotation(entity, "backstage.io/kubernetes-id").map(|id| format!("backstage.io/kubernetes-id={id}"))
+        });
         if let Some(selector) = selector {
             let namespace = annotation(entity, "backstage.io/kubernetes-namespace").map(str::to_string);
-            let label = format!("rollout {selector}{}", namespace.as_deref().map(|n| format!(" in {n}")).unwrap_or_default());
+            let label =
+                format!("rollout {selector}{}", namespace.as_deref().map(|n| format!(" in {n}")).unwrap_or_default());
             push("kubernetes".into(), ProbeKind::Kubernetes, Target::Kubernetes { selector, namespace }, label);
         }
     }
@@ -218,7 +246,8 @@ pub fn probes_for(entity: &Value, config: &HealthConfig) -> Vec<ProbeSpec> {
 
 /// Health URLs: configured annotations, then links of a configured type or title.
 fn http_urls(entity: &Value, config: &HealthConfig) -> Vec<String> {
-    let mut urls: Vec<String> = config.http.annotations.iter().filter_map(|a| annotation(entity, a)).map(str::to_string).collect();
+    let mut urls: Vec<String> =
+        config.http.annotations.iter().filter_map(|a| annotation(entity, a)).map(str::to_string).collect();
     let types: Vec<String> = config.http.link_types.iter().map(|t| t.to_lowercase()).collect();
     for link in entity.pointer("/metadata/links").and_then(Value::as_array).into_iter().flatten() {
         let field = |k: &str| link.get(k).and_then(Value::as_str).unwrap_or("").trim().to_lowercase();

@@ -49,7 +49,9 @@ pub async fn get_json(
         };
         // Prometheus says why in `error`, GitHub and Argo CD in `message`/`error`.
         let said = response.json::<Value>().await.ok().and_then(|b| {
-            ["/error", "/message", "/error/message"].iter().find_map(|p| b.pointer(p).and_then(Value::as_str).map(str::to_string))
+            ["/error", "/message", "/error/message"]
+                .iter()
+                .find_map(|p| b.pointer(p).and_then(Value::as_str).map(str::to_string))
         });
         let said = said.map(|m| format!(": {}", m.chars().take(200).collect::<String>())).unwrap_or_default();
         return Err(format!("HTTP {} from {shown}{hint}{said}", status.as_u16()));
@@ -87,7 +89,12 @@ pub fn url(base: &str, path: &str) -> Result<reqwest::Url, String> {
 
 /// Argo CD: `status.health.status` and `status.sync.status` of one app, or
 /// of every app the selector matches (worst wins).
-pub async fn argocd(config: &HealthConfig, http: &reqwest::Client, name: Option<&str>, selector: Option<&str>) -> Found {
+pub async fn argocd(
+    config: &HealthConfig,
+    http: &reqwest::Client,
+    name: Option<&str>,
+    selector: Option<&str>,
+) -> Found {
     let Some(server) = &config.argocd else { return Found::unknown("no [health.argocd] in the config") };
     let base = base(&config.argocd, "");
     let token_env = server.token_env.as_deref();
@@ -100,9 +107,11 @@ pub async fn argocd(config: &HealthConfig, http: &reqwest::Client, name: Option<
     let (request, single): (reqwest::Url, bool) = match (name, selector) {
         (Some(name), _) => match url(&base, "/api/v1/applications/") {
             Ok(mut u) => {
-                u.path_segments_mut().map(|mut p| {
-                    p.pop_if_empty().push(name);
-                }).ok();
+                u.path_segments_mut()
+                    .map(|mut p| {
+                        p.pop_if_empty().push(name);
+                    })
+                    .ok();
                 (u, true)
             }
             Err(e) => return Found::unknown(e),
@@ -120,7 +129,8 @@ pub async fn argocd(config: &HealthConfig, http: &reqwest::Client, name: Option<
         Ok(b) => b,
         Err(e) => return Found::unknown(e),
     };
-    let apps = if single { vec![body] } else { body.get("items").and_then(Value::as_array).cloned().unwrap_or_default() };
+    let apps =
+        if single { vec![body] } else { body.get("items").and_then(Value::as_array).cloned().unwrap_or_default() };
     if apps.is_empty() {
         return Found::unknown(format!("no Argo CD application matches {}", selector.unwrap_or_default()));
     }
@@ -168,12 +178,16 @@ pub async fn github_actions(config: &HealthConfig, http: &reqwest::Client, slug:
     if let Some(t) = token {
         headers.push(("Authorization", format!("Bearer {t}")));
     }
-    let Some((owner, repo)) = slug.split_once('/') else { return Found::unknown(format!("`{slug}` is not owner/repo")) };
+    let Some((owner, repo)) = slug.split_once('/') else {
+        return Found::unknown(format!("`{slug}` is not owner/repo"));
+    };
     let repo_url = match url(&base, "/repos") {
         Ok(mut u) => {
-            u.path_segments_mut().map(|mut p| {
-                p.push(owner).push(repo);
-            }).ok();
+            u.path_segments_mut()
+                .map(|mut p| {
+                    p.push(owner).push(repo);
+                })
+                .ok();
             u
         }
         Err(e) => return Found::unknown(e),
@@ -184,10 +198,17 @@ pub async fn github_actions(config: &HealthConfig, http: &reqwest::Client, slug:
     };
     let branch = repo_doc.get("default_branch").and_then(Value::as_str).unwrap_or("main").to_string();
     let mut runs_url = repo_url.clone();
-    runs_url.path_segments_mut().map(|mut p| {
-        p.push("actions").push("runs");
-    }).ok();
-    runs_url.query_pairs_mut().append_pair("branch", &branch).append_pair("status", "completed").append_pair("per_page", "1");
+    runs_url
+        .path_segments_mut()
+        .map(|mut p| {
+            p.push("actions").push("runs");
+        })
+        .ok();
+    runs_url
+        .query_pairs_mut()
+        .append_pair("branch", &branch)
+        .append_pair("status", "completed")
+        .append_pair("per_page", "1");
     let runs = match get_json(http, &runs_url, &headers, token_env).await {
         Ok(v) => v,
         Err(e) => return Found::unknown(e),
@@ -204,7 +225,12 @@ pub async fn github_actions(config: &HealthConfig, http: &reqwest::Client, slug:
     };
     let mut found = Found::state(state);
     found.value = Some(format!("{conclusion} on {branch}"));
-    found.details.push(format!("{} #{} ({})", text("name"), run.get("run_number").and_then(Value::as_u64).unwrap_or(0), text("head_sha").chars().take(7).collect::<String>()));
+    found.details.push(format!(
+        "{} #{} ({})",
+        text("name"),
+        run.get("run_number").and_then(Value::as_u64).unwrap_or(0),
+        text("head_sha").chars().take(7).collect::<String>()
+    ));
     found.labels.push(("workflow".into(), text("name")));
     found.link = Some(text("html_url")).filter(|l| !l.is_empty());
     found

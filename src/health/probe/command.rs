@@ -30,7 +30,12 @@ pub async fn probe(config: &HealthConfig, name: &str, argv: &[String], limit: Du
         Ok(Err(e)) => return Found::unknown(format!("{program}: {e}")),
         Err(_) => {
             let reason = format!("timed out after {} s", limit.as_secs());
-            return Found { state: Some(State::Crit), value: Some(reason.clone()), error: Some(reason), ..Default::default() };
+            return Found {
+                state: Some(State::Crit),
+                value: Some(reason.clone()),
+                error: Some(reason),
+                ..Default::default()
+            };
         }
     };
     let stdout = String::from_utf8_lossy(&output.stdout).to_string();

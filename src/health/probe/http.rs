@@ -17,7 +17,13 @@ pub async fn probe(config: &HealthConfig, http: &reqwest::Client, url: &str) -> 
         Err(e) => {
             let reason = super::api::describe(&e, url);
             // It did not answer: for a health endpoint that is down, not unknown.
-            return Found { state: Some(State::Crit), value: Some(reason.clone()), error: Some(reason), link: Some(url.into()), ..Default::default() };
+            return Found {
+                state: Some(State::Crit),
+                value: Some(reason.clone()),
+                error: Some(reason),
+                link: Some(url.into()),
+                ..Default::default()
+            };
         }
     };
     let status = response.status();

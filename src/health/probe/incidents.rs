@@ -117,7 +117,11 @@ pub async fn pagerduty(
         state = state.worst(if status == "triggered" && urgency != "low" { State::Crit } else { State::Warn });
         let assignee = text("/assignments/0/assignee/summary");
         let assignee = if assignee.is_empty() { "unassigned".to_string() } else { assignee };
-        found.details.push(format!("{status} {urgency}: {} ({} ago, {assignee})", text("/title"), age(&text("/created_at"))));
+        found.details.push(format!(
+            "{status} {urgency}: {} ({} ago, {assignee})",
+            text("/title"),
+            age(&text("/created_at"))
+        ));
     }
     found.value = Some(match incidents.len() {
         0 => "no open incidents".to_string(),
@@ -164,7 +168,11 @@ pub async fn opsgenie(config: &HealthConfig, http: &reqwest::Client, selector: &
         let owner = text("owner");
         let owner = if owner.is_empty() { "unassigned".to_string() } else { owner };
         let status = if acked { "acknowledged" } else { "open" };
-        found.details.push(format!("{priority} {status}: {} ({} ago, {owner})", text("message"), age(&text("createdAt"))));
+        found.details.push(format!(
+            "{priority} {status}: {} ({} ago, {owner})",
+            text("message"),
+            age(&text("createdAt"))
+        ));
     }
     found.value = Some(match alerts.len() {
         0 => "no open alerts".to_string(),

@@ -17,13 +17,10 @@ pub fn judge_deployment(d: &Value) -> (State, String) {
     if generation > observed {
         return (State::Warn, format!("{name}: waiting for the deployment spec update to be observed"));
     }
-    let progress_deadline = d
-        .pointer("/status/conditions")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .any(|c| c.get("type").and_then(Value::as_str) == Some("Progressing")
-            && c.get("reason").and_then(Value::as_str) == Some("ProgressDeadlineExceeded"));
+    let progress_deadline = d.pointer("/status/conditions").and_then(Value::as_array).into_iter().flatten().any(|c| {
+        c.get("type").and_then(Value::as_str) == Some("Progressing")
+            && c.get("reason").and_then(Value::as_str) == Some("ProgressDeadlineExceeded")
+    });
     if progress_deadline {
         return (State::Crit, format!("{name}: exceeded its progress deadline"));
     }
@@ -50,9 +47,11 @@ pub async fn rollout(config: &HealthConfig, selector: &str, namespace: Option<&s
     let mut path = match namespace {
         Some(ns) => {
             let mut u = reqwest::Url::parse("http://x/apis/apps/v1/namespaces/").expect("static URL");
-            u.path_segments_mut().map(|mut p| {
-                p.pop_if_empty().push(ns).push("deployments");
-            }).ok();
+            u.path_segments_mut()
+                .map(|mut p| {
+                    p.pop_if_empty().push(ns).push("deployments");
+                })
+                .ok();
             u
         }
         None => reqwest::Url::parse("http://x/apis/apps/v1/deployments").expect("static URL"),
@@ -92,7 +91,9 @@ pub async fn rollout(config: &HealthConfig, selector: &str, namespace: Option<&s
         state = state.worst(s);
         found.details.push(message);
     }
-    found.value = Some(if items.len() == 1 { found.details[0].clone() } else {
+    found.value = Some(if items.len() == 1 {
+        found.details[0].clone()
+    } else {
         let ok = found.details.iter().filter(|m| m.contains("rolled out")).count();
         format!("{ok} of {} deployments rolled out", items.len())
     });
@@ -105,7 +106,15 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn dep(generation: i64, observed: i64, spec: i64, updated: i64, replicas: i64, available: i64, reason: &str) -> Value {
+    fn dep(
+        generation: i64,
+        observed: i64,
+        spec: i64,
+        updated: i64,
+        replicas: i64,
+        available: i64,
+        reason: &str,
+    ) -> Value {
         json!({"metadata": {"name": "web", "generation": generation},
                "spec": {"replicas": spec},
                "status": {"observedGeneration": observed, "replicas": replicas, "updatedReplicas": updated,

@@ -86,9 +86,12 @@ pub async fn run_probe(spec: &ProbeSpec, config: &HealthConfig, http: &reqwest::
             // A health endpoint or check that does not answer is down; an API
             // that does not answer only means we cannot tell.
             match spec.kind {
-                ProbeKind::Http | ProbeKind::Command => {
-                    Found { state: Some(State::Crit), error: Some(reason.clone()), value: Some(reason), ..Default::default() }
-                }
+                ProbeKind::Http | ProbeKind::Command => Found {
+                    state: Some(State::Crit),
+                    error: Some(reason.clone()),
+                    value: Some(reason),
+                    ..Default::default()
+                },
                 _ => Found::unknown(reason),
             }
         }
@@ -108,7 +111,9 @@ async fn dispatch(spec: &ProbeSpec, config: &HealthConfig, http: &reqwest::Clien
             incidents::pagerduty(config, http, service_id.as_deref(), integration_key.as_deref()).await
         }
         Target::Opsgenie { selector } => incidents::opsgenie(config, http, selector).await,
-        Target::ArgoCd { app_name, selector } => api::argocd(config, http, app_name.as_deref(), selector.as_deref()).await,
+        Target::ArgoCd { app_name, selector } => {
+            api::argocd(config, http, app_name.as_deref(), selector.as_deref()).await
+        }
         Target::GithubActions { slug } => api::github_actions(config, http, slug).await,
         Target::Kubernetes { selector, namespace } => kubernetes::rollout(config, selector, namespace.as_deref()).await,
         Target::Http { url } => http::probe(config, http, url).await,

@@ -7,10 +7,10 @@ use crate::health::config::{HealthConfig, PrometheusServer};
 use crate::health::state::State;
 use serde_json::Value;
 
-fn server<'a>(config: &'a HealthConfig, name: Option<&str>) -> Result<&'a PrometheusServer, Found> {
+fn server<'a>(config: &'a HealthConfig, name: Option<&str>) -> Result<&'a PrometheusServer, String> {
     config.prometheus_server(name).ok_or_else(|| match name {
-        Some(n) => Found::unknown(format!("prometheus.io/service-name `{n}`: no [[health.prometheus]] named so")),
-        None => Found::unknown("no [[health.prometheus]] in the config"),
+        Some(n) => format!("prometheus.io/service-name `{n}`: no [[health.prometheus]] named so"),
+        None => "no [[health.prometheus]] in the config".to_string(),
     })
 }
 
@@ -25,7 +25,8 @@ async fn api(
         u.query_pairs_mut().append_pair(k, v);
     }
     let token_env = server.token_env.as_deref();
-    let headers: Vec<(&str, String)> = token(token_env)?.map(|t| ("Authorization", format!("Bearer {t}"))).into_iter().collect();
+    let headers: Vec<(&str, String)> =
+        token(token_env)?.map(|t| ("Authorization", format!("Bearer {t}"))).into_iter().collect();
     let body = get_json(http, &u, &headers, token_env).await?;
     if body.get("status").and_then(Value::as_str) != Some("success") {
         let error = body.get("error").and_then(Value::as_str).unwrap_or("no status: success");
@@ -57,7 +58,7 @@ pub async fn query(
 ) -> Found {
     let server = match server(config, server_name) {
         Ok(s) => s,
-        Err(f) => return f,
+        Err(e) => return Found::unknown(e),
     };
     let data = match api(server, http, "/api/v1/query", &[("query", query)]).await {
         Ok(d) => d,
@@ -138,7 +139,7 @@ pub async fn alerts(
 ) -> Found {
     let server = match server(config, server_name) {
         Ok(s) => s,
-        Err(f) => return f,
+        Err(e) => return Found::unknown(e),
     };
     let data = match api(server, http, "/api/v1/rules", &[("type", "alert")]).await {
         Ok(d) => d,
