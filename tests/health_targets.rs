@@ -1,6 +1,7 @@
 //! http, command and kubernetes probes against real things on loopback: a
 //! python3 http.server (healthy, slow, 500, hung), a script that records its
-//! argv, and kubectl talking to a small stand-in API server.
+//! argv, kubectl talking to a small stand-in API server; and the runner's
+//! limits against servers that count their open connections.
 
 #[path = "common/fake_http.rs"]
 mod fake_http;
@@ -8,8 +9,9 @@ mod fake_http;
 use callboard::health::{probes_for, run_all, run_probe, HealthConfig, ProbeResult, Runner, State};
 use fake_http::{FakeServer, Reply};
 use serde_json::{json, Value};
-use std::io::BufRead;
+use std::io::{BufRead, Write};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -225,4 +227,78 @@ async fn kubectl_rollout_state_from_a_stand_in_api_server() {
     let deployments = seen.iter().filter(|t| !t.starts_with("/version")).collect::<Vec<_>>();
     assert_eq!(deployments.len(), 4, "{seen:?}");
     assert!(deployments.iter().all(|t| t.starts_with("/apis/apps/v1/namespaces/shop/deployments?")), "{seen:?}");
+}
+
+/// A loopback HTTP server on `ip` that answers after 200 ms and records the
+/// most connections it ever had open at once (shared across servers).
+fn counting_server(ip: &str, now: Arc<AtomicUsize>, peak: Arc<AtomicUsize>) -> String {
+    let listener = std::net::TcpListener::bind(format!("{ip}:0")).unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let (now, peak) = (now.clone(), peak.clone());
+            std::thread::spawn(move || {
+                let open = now.fetch_add(1, Ordering::SeqCst) + 1;
+                peak.fetch_max(open, Ordering::SeqCst);
+                let mut reader = std::io::BufReader::new(&stream);
+                let mut line = String::new();
+                while reader.read_line(&mut line).map(|n| n > 2).unwrap_or(false) {
+                    line.clear();
+                }
+                std::thread::sleep(Duration::from_millis(200));
+                now.fetch_sub(1, Ordering::SeqCst);
+                let _ = (&stream).write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn limits_hold_per_host_and_overall_and_one_probe_runs_per_key() {
+    let entities = |bases: &[String], n: usize| -> Vec<Value> {
+        (0..n)
+            .map(|i| {
+                let url = format!("{}/health/{i}", bases[i % bases.len()]);
+                entity(&format!("svc-{i}"), json!({}), json!([{"url": url, "type": "health"}]))
+            })
+            .collect()
+    };
+    // One host: never more than per_host at once.
+    let (now, peak) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let one = vec![counting_server("127.0.0.1", now.clone(), peak.clone())];
+    let config: HealthConfig = toml::from_str("concurrency = 16\nper_host = 3").unwrap();
+    let specs: Vec<_> = entities(&one, 12).iter().flat_map(|e| probes_for(e, &config)).collect();
+    let results = run_all(specs, Arc::new(config.clone()), Runner::client(&config), None).await;
+    assert_eq!(results.len(), 12);
+    assert!(results.iter().all(|r| r.state == State::Ok), "{results:#?}");
+    assert_eq!(peak.load(Ordering::SeqCst), 3, "per-host limit");
+
+    // Two hosts, 3 each allowed, 4 overall: never more than 4 at once.
+    let (now, peak) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let two = vec![
+        counting_server("127.0.0.1", now.clone(), peak.clone()),
+        counting_server("127.0.0.2", now.clone(), peak.clone()),
+    ];
+    let config: HealthConfig = toml::from_str("concurrency = 4\nper_host = 3").unwrap();
+    let specs: Vec<_> = entities(&two, 16).iter().flat_map(|e| probes_for(e, &config)).collect();
+    let results = run_all(specs.clone(), Arc::new(config.clone()), Runner::client(&config), None).await;
+    assert!(results.iter().all(|r| r.state == State::Ok), "{results:#?}");
+    assert_eq!(peak.load(Ordering::SeqCst), 4, "overall limit");
+
+    // A key already in flight is not started again; results stream as they end.
+    let runner = Runner::new(Arc::new(config.clone()), Runner::client(&config));
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    assert_eq!(runner.submit(specs[..2].to_vec(), tx.clone()), 2);
+    assert!(runner.is_running(&specs[0].key()));
+    assert_eq!(runner.submit(specs[..3].to_vec(), tx), 1, "only the third was not in flight");
+    let mut keys = Vec::new();
+    for _ in 0..3 {
+        keys.push(rx.recv().await.unwrap().key);
+    }
+    keys.sort();
+    let mut want: Vec<String> = specs[..3].iter().map(|s| s.key()).collect();
+    want.sort();
+    assert_eq!(keys, want);
+    assert!(!runner.is_running(&specs[0].key()));
 }
