@@ -116,6 +116,36 @@ fn github() -> FakeServer {
     })
 }
 
+/// Backstage's kubernetes backend: `POST /api/kubernetes/resources/workloads/query`
+/// with `{entityRef, auth}` answers `{items: [{cluster, resources: [{type, resources}], errors}]}`.
+fn backstage_kubernetes() -> FakeServer {
+    FakeServer::start(|_, seen| {
+        if seen.method != "POST" || seen.target != "/api/kubernetes/resources/workloads/query" {
+            return Reply::Json(404, vec![], "{}".into());
+        }
+        if seen.authorization.as_deref() != Some("Bearer bs-secret") {
+            return Reply::Json(401, vec![], json!({"error": {"name": "AuthenticationError"}}).to_string());
+        }
+        let body: Value = serde_json::from_str(&seen.body).unwrap_or_default();
+        let deployment = |name: &str, updated: i64| {
+            json!({"metadata": {"name": name, "generation": 3},
+                   "spec": {"replicas": 2},
+                   "status": {"observedGeneration": 3, "replicas": 2, "updatedReplicas": updated,
+                              "readyReplicas": updated, "availableReplicas": updated}})
+        };
+        let items = match (body["entityRef"].as_str(), body["auth"].is_object()) {
+            (Some("component:default/pay"), true) => json!([
+                {"cluster": {"name": "eu"}, "errors": [], "resources": [
+                    {"type": "pods", "resources": []},
+                    {"type": "deployments", "resources": [deployment("pay", 2)]}]},
+                {"cluster": {"name": "us"}, "errors": [], "resources": [
+                    {"type": "deployments", "resources": [deployment("pay", 1)]}]}]),
+            _ => json!([]),
+        };
+        ok(json!({"items": items}))
+    })
+}
+
 #[test]
 fn incident_and_delivery_probes_read_the_documented_answers() {
     // One test in this binary, so setting the variables races with nothing.
@@ -123,6 +153,7 @@ fn incident_and_delivery_probes_read_the_documented_answers() {
     std::env::set_var("CB_TEST_OG_TOKEN", "og-secret");
     std::env::set_var("CB_TEST_ARGO_TOKEN", "argo-secret");
     std::env::set_var("CB_TEST_BAD_TOKEN", "wrong-secret");
+    std::env::set_var("CB_TEST_BS_TOKEN", "bs-secret");
     let (pd, og, argo, gh) = (pagerduty(), opsgenie(), argocd(), github());
     let config: HealthConfig = toml::from_str(&format!(
         "[pagerduty]\nurl = \"{}\"\ntoken_env = \"CB_TEST_PD_TOKEN\"\nweb_url = \"https://acme.pagerduty.com\"\n\
@@ -209,4 +240,23 @@ fn incident_and_delivery_probes_read_the_documented_answers() {
     bad.pagerduty.as_mut().unwrap().token_env = Some("CB_TEST_UNSET_TOKEN".into());
     let unset = runtime.block_on(run_all(pd_specs, Arc::new(bad.clone()), Runner::client(&bad), None));
     assert_eq!(unset[0].state, State::unknown("the token variable CB_TEST_UNSET_TOKEN is not set"));
+
+    // Kubernetes through Backstage's kubernetes backend instead of kubectl.
+    let bs = backstage_kubernetes();
+    let k8s: HealthConfig =
+        toml::from_str(&format!("[kubernetes]\nbackstage_url = \"{}\"\ntoken_env = \"CB_TEST_BS_TOKEN\"\n", bs.url()))
+            .unwrap();
+    k8s.check().unwrap();
+    let k8s_entities = [
+        entity("pay", json!({"backstage.io/kubernetes-id": "pay"})),
+        entity("ghost", json!({"backstage.io/kubernetes-id": "ghost"})),
+    ];
+    let k8s_specs: Vec<_> = k8s_entities.iter().flat_map(|e| probes_for(e, &k8s)).collect();
+    let results = runtime.block_on(run_all(k8s_specs, Arc::new(k8s.clone()), Runner::client(&k8s), None));
+    let pay = find(&results, "pay", "kubernetes");
+    assert_eq!(pay.state, State::Warn, "{pay:#?}");
+    assert_eq!(pay.value.as_deref(), Some("1 of 2 deployments rolled out"));
+    assert_eq!(pay.details, ["eu/pay: rolled out, 2/2 ready", "us/pay: 1 of 2 new replicas updated"]);
+    let ghost = find(&results, "ghost", "kubernetes");
+    assert!(matches!(&ghost.state, State::Unknown(r) if r.contains("no Deployment matches")), "{ghost:#?}");
 }

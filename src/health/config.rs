@@ -107,6 +107,13 @@ pub struct Kubernetes {
     pub kubeconfig: Option<std::path::PathBuf>,
     #[serde(default = "default_kubectl")]
     pub kubectl: String,
+    /// Ask this Backstage's kubernetes backend instead of kubectl
+    /// (`POST /api/kubernetes/resources/workloads/query`).
+    #[serde(default)]
+    pub backstage_url: Option<String>,
+    /// Token variable for `backstage_url` (sent as a bearer token).
+    #[serde(default)]
+    pub token_env: Option<String>,
     #[serde(default)]
     pub timeout: Option<u64>,
 }
@@ -255,6 +262,9 @@ impl HealthConfig {
             if let Some(url) = api.as_ref().and_then(|a| a.url.as_deref()) {
                 check_url(&format!("health.{key}.url"), url)?;
             }
+        }
+        if let Some(url) = self.kubernetes.as_ref().and_then(|k| k.backstage_url.as_deref()) {
+            check_url("health.kubernetes.backstage_url", url)?;
         }
         if self.argocd.as_ref().is_some_and(|a| a.url.is_none()) {
             return Err("health.argocd: url is required (your Argo CD server)".into());

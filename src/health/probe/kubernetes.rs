@@ -42,8 +42,20 @@ pub fn judge_deployment(d: &Value) -> (State, String) {
     (State::Ok, format!("{name}: rolled out, {ready}/{} ready", int("/spec/replicas").unwrap_or(replicas)))
 }
 
-pub async fn rollout(config: &HealthConfig, selector: &str, namespace: Option<&str>) -> Found {
+pub async fn rollout(
+    config: &HealthConfig,
+    http: &reqwest::Client,
+    entity: &str,
+    selector: &str,
+    namespace: Option<&str>,
+) -> Found {
     let Some(k8s) = &config.kubernetes else { return Found::unknown("no [health.kubernetes] in the config") };
+    if let Some(base) = &k8s.backstage_url {
+        return match through_backstage(http, base, k8s.token_env.as_deref(), entity).await {
+            Ok(items) => judge_all(&items, selector),
+            Err(e) => Found::unknown(e),
+        };
+    }
     let mut path = match namespace {
         Some(ns) => {
             let mut u = reqwest::Url::parse("http://x/apis/apps/v1/namespaces/").expect("static URL");
@@ -81,12 +93,61 @@ pub async fn rollout(config: &HealthConfig, selector: &str, namespace: Option<&s
         Err(e) => return Found::unknown(format!("kubectl printed something other than JSON: {e}")),
     };
     let items = list.get("items").and_then(Value::as_array).cloned().unwrap_or_default();
+    judge_all(&items, selector)
+}
+
+/// Backstage's kubernetes backend: the Deployments of every cluster it
+/// finds for the entity (it applies the entity's annotations itself).
+async fn through_backstage(
+    http: &reqwest::Client,
+    base: &str,
+    token_env: Option<&str>,
+    entity: &str,
+) -> Result<Vec<Value>, String> {
+    let url = super::api::url(base.trim_end_matches('/'), "/api/kubernetes/resources/workloads/query")?;
+    let mut request = http.post(url.clone()).json(&serde_json::json!({"entityRef": entity, "auth": {}}));
+    if let Some(token) = super::api::token(token_env)? {
+        request = request.bearer_auth(token);
+    }
+    let shown = format!("{}{}", url.origin().ascii_serialization(), url.path());
+    let response = request.send().await.map_err(|e| super::api::describe(&e, &shown))?;
+    let status = response.status();
+    if !status.is_success() {
+        let hint = if matches!(status.as_u16(), 401 | 403) { "; check health.kubernetes.token_env" } else { "" };
+        return Err(format!("HTTP {} from {shown}{hint}", status.as_u16()));
+    }
+    let body: Value = response.json().await.map_err(|e| format!("{shown}: not the JSON expected ({e})"))?;
+    let mut out = Vec::new();
+    for cluster in body.get("items").and_then(Value::as_array).into_iter().flatten() {
+        let name = cluster.pointer("/cluster/name").and_then(Value::as_str).unwrap_or("?");
+        if let Some(err) = cluster.pointer("/errors/0") {
+            let kind = err.get("errorType").and_then(Value::as_str).unwrap_or("error");
+            return Err(format!("cluster {name}: {kind}"));
+        }
+        for group in cluster.get("resources").and_then(Value::as_array).into_iter().flatten() {
+            if group.get("type").and_then(Value::as_str) != Some("deployments") {
+                continue;
+            }
+            for d in group.get("resources").and_then(Value::as_array).into_iter().flatten() {
+                let mut d = d.clone();
+                // Name the cluster in the message when there are several.
+                if let Some(n) = d.pointer_mut("/metadata/name") {
+                    *n = Value::from(format!("{name}/{}", n.as_str().unwrap_or("?")));
+                }
+                out.push(d);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn judge_all(items: &[Value], selector: &str) -> Found {
     if items.is_empty() {
         return Found::unknown(format!("no Deployment matches {selector}"));
     }
     let mut found = Found::default();
     let mut state = State::Ok;
-    for d in &items {
+    for d in items {
         let (s, message) = judge_deployment(d);
         state = state.worst(s);
         found.details.push(message);

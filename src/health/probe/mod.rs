@@ -68,7 +68,10 @@ pub fn host_of(spec: &ProbeSpec, config: &HealthConfig) -> String {
         Target::Opsgenie { .. } => Some(api::base(&config.opsgenie, api::OPSGENIE)).as_deref().and_then(url_host),
         Target::ArgoCd { .. } => Some(api::base(&config.argocd, "")).as_deref().and_then(url_host),
         Target::GithubActions { .. } => Some(api::base(&config.github, api::GITHUB)).as_deref().and_then(url_host),
-        Target::Kubernetes { .. } => Some("kubectl".to_string()),
+        Target::Kubernetes { .. } => match config.kubernetes.as_ref().and_then(|k| k.backstage_url.as_deref()) {
+            Some(url) => url_host(url),
+            None => Some("kubectl".to_string()),
+        },
         Target::Command { name, .. } => Some(format!("command:{name}")),
     };
     base.unwrap_or_else(|| spec.kind.name().to_string())
@@ -115,7 +118,9 @@ async fn dispatch(spec: &ProbeSpec, config: &HealthConfig, http: &reqwest::Clien
             api::argocd(config, http, app_name.as_deref(), selector.as_deref()).await
         }
         Target::GithubActions { slug } => api::github_actions(config, http, slug).await,
-        Target::Kubernetes { selector, namespace } => kubernetes::rollout(config, selector, namespace.as_deref()).await,
+        Target::Kubernetes { selector, namespace } => {
+            kubernetes::rollout(config, http, &spec.entity, selector, namespace.as_deref()).await
+        }
         Target::Http { url } => http::probe(config, http, url).await,
         Target::Command { name, argv } => command::probe(config, name, argv, limit).await,
     }
