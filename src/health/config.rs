@@ -273,6 +273,10 @@ impl HealthConfig {
             if c.argv.is_empty() || c.argv[0].is_empty() {
                 return Err(format!("health.command `{}`: argv needs at least the program", c.name));
             }
+            // The catalog may fill arguments, never choose the program.
+            if c.argv[0].contains('{') {
+                return Err(format!("health.command `{}`: the program (argv[0]) cannot hold a placeholder", c.name));
+            }
             if c.exit_codes != "nagios" && c.exit_codes != "zero" {
                 return Err(format!(
                     "health.command `{}`: exit_codes must be \"nagios\" or \"zero\", got `{}`",
@@ -337,6 +341,7 @@ mod tests {
         assert!(bad("[[command]]\nname = \"x\"\nargv = []").contains("argv"));
         assert!(bad("[[command]]\nname = \"x\"\nargv = [\"a\"]\nrule = { crit_regex = \"(\" }").contains("bad regex"));
         assert!(bad("concurrency = 0").contains("concurrency"));
+        assert!(bad("[[command]]\nname = \"x\"\nargv = [\"{annotation:a}\"]").contains("argv[0]"));
         assert!(bad("[argocd]\ntoken_env = \"T\"").contains("argocd"));
     }
 }

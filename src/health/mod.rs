@@ -21,7 +21,11 @@
 //! 4. Persist with `cache.save_health(&results)` and, on start,
 //!    `cache.load_health(&entity_keys)` for the last known state and its age.
 //! 5. A broken config is a [`config::HealthConfig::check`] error, reported once
-//!    at load; a probe that cannot run returns `State::Unknown(reason)`.
+//!    at load; `config_problem(spec, config)` finds a probe's own config
+//!    trouble (unknown server name, unset token variable) without running it,
+//!    to log once per distinct message; a probe that cannot run returns
+//!    `State::Unknown(reason)`. `probe::not_run(spec, reason)` makes a
+//!    placeholder result for rows whose probe has not run yet.
 //!
 //! All text in a [`ProbeResult`] has been through `sanitize::clean_line`.
 
@@ -33,7 +37,7 @@ pub mod spec;
 mod state;
 
 pub use config::HealthConfig;
-pub use probe::run_probe;
+pub use probe::{config_problem, run_probe};
 pub use rollup::{needs_run, state_at, Rollup};
 pub use runner::{run_all, Runner};
 pub use spec::{probes_for, ProbeKind, ProbeSpec, Target};

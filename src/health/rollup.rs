@@ -142,4 +142,24 @@ mod tests {
         assert!(needs_run(Some(&result), 1060, 60));
         assert!(needs_run(None, 0, 60));
     }
+
+    #[test]
+    fn config_problems_are_found_without_running() {
+        let config: crate::health::HealthConfig =
+            toml::from_str("[[prometheus]]\nurl = 'http://p'\ntoken_env = 'CB_UNIT_SURELY_UNSET'").unwrap();
+        let spec = |server: Option<&str>| crate::health::ProbeSpec {
+            entity: "component:default/a".into(),
+            id: "prometheus/alert".into(),
+            kind: crate::health::ProbeKind::Prometheus,
+            target: crate::health::Target::PrometheusAlerts {
+                server: server.map(str::to_string),
+                alerts: vec![],
+                labels: vec![],
+            },
+            label: "alerts: all".into(),
+        };
+        let problem = |s| crate::health::config_problem(&spec(s), &config).unwrap();
+        assert_eq!(problem(None), "prometheus: the token variable CB_UNIT_SURELY_UNSET is not set");
+        assert!(problem(Some("eu")).contains("no [[health.prometheus]] named so"));
+    }
 }

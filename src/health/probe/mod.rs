@@ -158,9 +158,65 @@ fn finish(spec: &ProbeSpec, found: Found, latency: Duration) -> ProbeResult {
     }
 }
 
+/// What is wrong with the config for this probe, found without running it
+/// (a server name nobody configured, a token variable that is not set), so
+/// a caller can report it once instead of on every run.
+pub fn config_problem(spec: &ProbeSpec, config: &HealthConfig) -> Option<String> {
+    let token_env = match &spec.target {
+        Target::PrometheusQuery { server, .. } | Target::PrometheusAlerts { server, .. } => {
+            match config.prometheus_server(server.as_deref()) {
+                None => {
+                    return Some(match server {
+                        Some(n) => format!("prometheus.io/service-name `{n}`: no [[health.prometheus]] named so"),
+                        None => "no [[health.prometheus]] in the config".to_string(),
+                    })
+                }
+                Some(p) => p.token_env.clone(),
+            }
+        }
+        Target::PagerDuty { .. } => config.pagerduty.as_ref().and_then(|a| a.token_env.clone()),
+        Target::Opsgenie { .. } => config.opsgenie.as_ref().and_then(|a| a.token_env.clone()),
+        Target::ArgoCd { .. } => config.argocd.as_ref().and_then(|a| a.token_env.clone()),
+        Target::GithubActions { .. } => config.github.as_ref().and_then(|a| a.token_env.clone()),
+        Target::Kubernetes { .. } => config.kubernetes.as_ref().and_then(|k| k.token_env.clone()),
+        Target::Http { .. } | Target::Command { .. } => None,
+    };
+    api::token(token_env.as_deref()).err().map(|e| format!("{}: {e}", spec.kind.name()))
+}
+
 /// A result for a probe that never ran (for the executor's placeholders).
 pub fn not_run(spec: &ProbeSpec, reason: &str) -> ProbeResult {
     let mut r = finish(spec, Found::unknown(reason), Duration::ZERO);
     r.checked_at = 0;
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn everything_a_probe_brings_back_is_cleaned_for_the_terminal() {
+        let spec = ProbeSpec {
+            entity: "component:default/a".into(),
+            id: "command/x".into(),
+            kind: ProbeKind::Command,
+            target: Target::Command { name: "x".into(), argv: vec!["x".into()] },
+            label: "x".into(),
+        };
+        let evil = "ok\u{1b}]0;pwned\u{7}\u{1b}[2J\u{202e}done";
+        let found = Found {
+            state: Some(State::Unknown(evil.into())),
+            value: Some(evil.into()),
+            labels: vec![(evil.into(), evil.into())],
+            details: vec![evil.into()],
+            error: Some(evil.into()),
+            link: Some(evil.into()),
+        };
+        let r = finish(&spec, found, Duration::from_millis(3));
+        let text = serde_json::to_string(&r).unwrap();
+        assert!(!text.contains("\\u001b") && !text.contains('\u{202e}') && !text.contains("\\u0007"), "{text}");
+        assert_eq!(r.value.as_deref(), Some("okdone"));
+        assert_eq!(r.state, State::Unknown("okdone".into()));
+    }
 }
