@@ -54,7 +54,8 @@ fn system_json_agrees_with_each_entity_and_exits_with_the_worst_state() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("catalog")).unwrap();
     let mut yaml = String::from(
-        "apiVersion: backstage.io/v1alpha1\nkind: System\nmetadata:\n  name: shop\nspec:\n  owner: team-a\n---\n\
+        "apiVersion: backstage.io/v1alpha1\nkind: System\nmetadata:\n  name: shop\nspec:\n  owner: team-a\n  domain: commerce\n---\n\
+         apiVersion: backstage.io/v1alpha1\nkind: Domain\nmetadata:\n  name: commerce\nspec:\n  owner: team-a\n---\n\
          apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\nspec:\n  type: team\n  children: []\n---\n\
          apiVersion: backstage.io/v1alpha1\nkind: User\nmetadata:\n  name: ann\nspec:\n  memberOf: [team-a]\n---\n",
     );
@@ -97,6 +98,8 @@ fn system_json_agrees_with_each_entity_and_exits_with_the_worst_state() {
         "{text}"
     );
 
+    let domain = json(&callboard(dir.path(), &["health", "--domain", "commerce", "--json"]));
+    assert_eq!(domain["summary"], board["summary"], "the domain's only system is shop");
     let mine = json(&callboard(dir.path(), &["health", "--mine", "--json"]));
     assert_eq!(mine["entities"].as_array().unwrap().len(), 2, "web and api are team-a's");
     let owner = json(&callboard(dir.path(), &["health", "--owner", "team-b", "--json"]));

@@ -1,4 +1,4 @@
-//! `callboard health REF | --system S | --owner G | --mine [--json] [--watch]`:
+//! `callboard health REF | --system S | --domain D | --owner G | --mine [--json] [--watch]`:
 //! run the probes of the chosen entities now, print them, keep them in the
 //! cache, and exit with the worst state (0 ok, 1 warn, 2 crit, 3 unknown).
 
@@ -6,7 +6,8 @@ use super::{resolve_exact, Exit};
 use crate::catalog::cache::Cache;
 use crate::catalog::{Catalog, EntityRef};
 use crate::config::Config;
-use crate::health::{probes_for, run_all, state_at, ProbeResult, Rollup, Runner, State};
+use crate::health::board::{select, Board, Scope};
+use crate::health::{probes_for, run_all, state_at, ProbeResult, Runner, State};
 use serde_json::json;
 use std::io::Write;
 use std::sync::Arc;
@@ -14,11 +15,14 @@ use std::sync::Arc;
 #[derive(Debug, Clone, clap::Args)]
 pub struct HealthArgs {
     /// Entity ref or unique name.
-    #[arg(conflicts_with_all = ["system", "owner", "mine"])]
+    #[arg(conflicts_with_all = ["system", "domain", "owner", "mine"])]
     pub entity: Option<String>,
     /// Every entity of this system.
     #[arg(long, value_name = "SYSTEM", conflicts_with_all = ["owner", "mine"])]
     pub system: Option<String>,
+    /// Every entity of this domain's systems.
+    #[arg(long, value_name = "DOMAIN", conflicts_with_all = ["owner", "mine", "system"])]
+    pub domain: Option<String>,
     /// Every entity this group (or user) owns.
     #[arg(long, value_name = "GROUP", conflicts_with = "mine")]
     pub owner: Option<String>,
@@ -33,45 +37,48 @@ pub struct HealthArgs {
     pub watch: bool,
 }
 
-/// Entity keys the arguments select.
-fn selection(catalog: &Catalog, config: &Config, args: &HealthArgs) -> Result<Vec<String>, Exit> {
-    let owned_by = |owners: &std::collections::HashSet<String>| -> Vec<String> {
-        catalog.all().iter().filter(|s| owners.contains(&s.owner)).map(|s| s.key.clone()).collect()
+/// The board scope the arguments name.
+fn scope(catalog: &Catalog, config: &Config, args: &HealthArgs) -> Result<Scope, Exit> {
+    let key = |text: &str, kind: &str, flag: &str| {
+        EntityRef::parse(text, Some(kind), "default")
+            .map(|r| r.key())
+            .map_err(|e| Exit::new(3, format!("{flag} {text}: {e}")))
+    };
+    let must_exist = |key: String, what: &str, text: &str| {
+        if catalog.get(&key).is_some() {
+            Ok(key)
+        } else {
+            Err(Exit::new(3, format!("no {what} `{text}` in the catalog")))
+        }
     };
     if let Some(entity) = &args.entity {
         // Not found or ambiguous is "cannot tell" (3), never a warn or crit code.
         let found = resolve_exact(catalog, entity).map_err(|e| Exit::new(3, e.message))?;
-        return Ok(vec![found.key.clone()]);
+        return Ok(Scope::Entity(found.key.clone()));
     }
     if let Some(system) = &args.system {
-        let key = EntityRef::parse(system, Some("system"), "default")
-            .map(|r| r.key())
-            .map_err(|e| Exit::new(3, format!("--system {system}: {e}")))?;
-        if catalog.get(&key).is_none() {
-            return Err(Exit::new(3, format!("no system `{system}` in the catalog")));
-        }
-        return Ok(catalog.all().iter().filter(|s| s.system == key).map(|s| s.key.clone()).collect());
+        return Ok(Scope::System(must_exist(key(system, "system", "--system")?, "system", system)?));
+    }
+    if let Some(domain) = &args.domain {
+        return Ok(Scope::Domain(must_exist(key(domain, "domain", "--domain")?, "domain", domain)?));
     }
     if let Some(owner) = &args.owner {
-        let key = EntityRef::parse(owner, Some("group"), "default")
-            .map(|r| r.key())
-            .map_err(|e| Exit::new(3, format!("--owner {owner}: {e}")))?;
         // An owner missing from the catalog still owns what names it.
-        let owned = owned_by(&std::collections::HashSet::from([key.clone()]));
-        if owned.is_empty() && catalog.get(&key).is_none() {
+        let owner_key = key(owner, "group", "--owner")?;
+        let scope = Scope::Owner(owner_key.clone());
+        if catalog.get(&owner_key).is_none() && select(catalog, &scope).is_empty() {
             return Err(Exit::new(3, format!("no owner `{owner}` in the catalog")));
         }
-        return Ok(owned);
+        return Ok(scope);
     }
     if args.mine {
         let me = config
             .me
             .as_deref()
             .ok_or_else(|| Exit::new(3, "--mine needs `me = \"user:default/you\"` in the config".to_string()))?;
-        let me = EntityRef::parse(me, Some("user"), "default").map_err(|e| Exit::new(3, format!("config me: {e}")))?;
-        return Ok(owned_by(&crate::catalog::graph::my_owners(catalog, &me.key())));
+        return Ok(Scope::Mine(key(me, "user", "config me")?));
     }
-    Err(Exit::new(3, "give an entity, --system, --owner or --mine".to_string()))
+    Err(Exit::new(3, "give an entity, --system, --domain, --owner or --mine".to_string()))
 }
 
 pub fn run(
@@ -81,7 +88,7 @@ pub fn run(
     config: &Config,
     out: &mut impl Write,
 ) -> Result<(), Exit> {
-    let keys = selection(catalog, config, &args)?;
+    let keys = select(catalog, &scope(catalog, config, &args)?);
     let health = Arc::new(config.health.clone());
     let mut specs = Vec::new();
     for key in &keys {
@@ -122,63 +129,48 @@ pub fn run(
     }
 }
 
-/// Print per entity (worst first, then by name) and return the worst state.
+/// Print the board (entities worst first) and return its worst state.
 fn print(
     catalog: &Catalog,
     keys: &[String],
     specs: &[crate::health::ProbeSpec],
-    mut results: Vec<ProbeResult>,
+    results: Vec<ProbeResult>,
     ttl: u64,
     as_json: bool,
     out: &mut impl Write,
 ) -> std::io::Result<State> {
     let now = crate::source::unix_now();
-    // Results in the order the probes were listed, whatever order they ended in.
-    let order: std::collections::HashMap<String, usize> = specs.iter().enumerate().map(|(i, s)| (s.key(), i)).collect();
-    results.sort_by_key(|r| order.get(&r.key).copied().unwrap_or(usize::MAX));
-    let mut entities: Vec<(&String, Vec<&ProbeResult>, Rollup)> = keys
-        .iter()
-        .map(|k| {
-            let mine: Vec<&ProbeResult> = results.iter().filter(|r| &r.entity == k).collect();
-            let rollup = Rollup::of_results(mine.iter().copied(), now, ttl);
-            (k, mine, rollup)
-        })
-        .filter(|(_, r, _)| !r.is_empty())
-        .collect();
-    let severity = |r: &Rollup| r.worst().map_or(0, |s| s.severity());
-    entities.sort_by(|a, b| severity(&b.2).cmp(&severity(&a.2)).then_with(|| a.0.cmp(b.0)));
-    // The overall rollup counts entities by their worst state, like the board.
-    let board = Rollup::from_states(&entities.iter().filter_map(|e| e.2.worst()).collect::<Vec<_>>());
-    let probes = Rollup::of_results(results.iter(), now, ttl);
-    let worst = board.worst().unwrap_or_else(|| State::unknown("no probes"));
+    let order: Vec<String> = specs.iter().map(|s| s.key()).collect();
+    let board = Board::build(keys, &results, &order, now, ttl);
+    let worst = board.worst();
     if as_json {
         let value = json!({
             "state": worst.word(),
-            "summary": board.summary(),
-            "probes_summary": probes.summary(),
-            "entities": entities.iter().map(|(k, rs, r)| json!({
-                "ref": display(k),
-                "title": catalog.get(k).map(|s| s.label().to_string()),
-                "state": r.worst().map(|s| s.word()).unwrap_or("unknown"),
-                "summary": r.summary(),
-                "probes": rs.iter().map(|p| p.to_json(now, ttl)).collect::<Vec<_>>(),
+            "summary": board.entities.summary(),
+            "probes_summary": board.probes.summary(),
+            "entities": board.rows.iter().map(|row| json!({
+                "ref": display(&row.entity),
+                "title": catalog.get(&row.entity).map(|s| s.label().to_string()),
+                "state": row.worst.word(),
+                "summary": row.rollup.summary(),
+                "probes": row.results.iter().map(|p| p.to_json(now, ttl)).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
         });
         writeln!(out, "{}", serde_json::to_string_pretty(&value).unwrap_or_default())?;
         return Ok(worst);
     }
-    writeln!(
-        out,
-        "{} {}  {} ({})",
-        worst.symbol(),
-        worst.word(),
-        board.summary(),
-        probes.summary().replace(" · ", ", ") + " probes"
-    )?;
-    for (key, rs, rollup) in &entities {
-        let state = rollup.worst().unwrap_or(State::Ok);
-        writeln!(out, "\n{} {:<7} {}  {}", state.symbol(), state.word(), display(key), rollup.summary())?;
-        for r in rs {
+    let probes = board.probes.summary().replace(" · ", ", ");
+    writeln!(out, "{} {}  {} ({probes} probes)", worst.symbol(), worst.word(), board.entities.summary())?;
+    for row in &board.rows {
+        writeln!(
+            out,
+            "\n{} {:<7} {}  {}",
+            row.worst.symbol(),
+            row.worst.word(),
+            display(&row.entity),
+            row.rollup.summary()
+        )?;
+        for r in &row.results {
             let s = state_at(r, now, ttl);
             let value = r.value.as_deref().unwrap_or("");
             writeln!(

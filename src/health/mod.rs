@@ -18,6 +18,10 @@
 //!    `result.age_text(now)` ("checked 12 s ago"); roll up with
 //!    [`Rollup`] (`rollup.worst`, `rollup.summary()` → "3 crit · 1 warn · 12 ok").
 //!    `needs_run(result, now, ttl)` says when to probe again.
+//!    For the `:health` board, `board::select(catalog, &Scope::System(key))`
+//!    (or Domain, Owner, Mine, Entity) gives the entities, and
+//!    `Board::build(keys, results, probe_order, now, ttl)` the rows worst
+//!    first with counts; `callboard health` prints the same Board.
 //! 4. Persist with `cache.save_health(&results)` and, on start,
 //!    `cache.load_health(&entity_keys)` for the last known state and its age.
 //! 5. A broken config is a [`config::HealthConfig::check`] error, reported once
@@ -29,6 +33,7 @@
 //!
 //! All text in a [`ProbeResult`] has been through `sanitize::clean_line`.
 
+pub mod board;
 pub mod config;
 pub mod probe;
 pub mod rollup;
@@ -36,6 +41,7 @@ pub mod runner;
 pub mod spec;
 mod state;
 
+pub use board::{Board, BoardRow, Scope};
 pub use config::HealthConfig;
 pub use probe::{config_problem, run_probe};
 pub use rollup::{needs_run, state_at, Rollup};
