@@ -8,15 +8,18 @@
 //!    probe for one entity. Pure and quick; call it for the rows on screen,
 //!    the entity page or the board, never for the whole catalog.
 //!    `ProbeSpec::key()` (entity key + probe id) identifies a probe.
-//! 2. `runner.submit(specs, tx)` on a long-lived [`Runner`]: runs them on
+//! 2. Make one `Runner::new(Arc::new(config.health.clone()), Runner::client(&config.health))`
+//!    inside the tokio runtime and keep it; `runner.submit(specs, tx)` (tx a
+//!    `tokio::sync::mpsc::UnboundedSender<ProbeResult>`; never blocks) runs them on
 //!    tokio tasks with the configured limits (overall and per host), keeps
 //!    one probe in flight per key (a request for a key already running is
 //!    dropped), and sends each [`ProbeResult`] on `tx` as soon as it ends.
 //!    `run_probe` has its own timeout, so a hung endpoint ends as a timeout.
+//!    Subtree rollups for trees ("2 crit below"): `Rollup::merge` the children's.
 //! 3. Show a result with `state_at(result, now, ttl)` (marks it stale past
 //!    its TTL), `State::symbol()` + `State::word()` (never colour alone),
 //!    `result.age_text(now)` ("checked 12 s ago"); roll up with
-//!    [`Rollup`] (`rollup.worst`, `rollup.summary()` → "3 crit · 1 warn · 12 ok").
+//!    [`Rollup`] (`rollup.worst()`, `rollup.summary()` → "3 crit · 1 warn · 12 ok").
 //!    `needs_run(result, now, ttl)` says when to probe again.
 //!    For the `:health` board, `board::select(catalog, &Scope::System(key))`
 //!    (or Domain, Owner, Mine, Entity) gives the entities, and
