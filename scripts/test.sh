@@ -6,6 +6,12 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
+# Health probe targets: a real Prometheus and Pushgateway on loopback; curl feeds them.
+command -v prometheus >/dev/null 2>&1 || need_apt+=(prometheus)
+command -v prometheus-pushgateway >/dev/null 2>&1 || need_apt+=(prometheus-pushgateway)
+command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+command -v kubectl >/dev/null 2>&1 || need_apt+=(kubernetes-client)
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing ${need_apt[*]} (apt-get)"
   if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi

@@ -28,6 +28,9 @@ pub struct Config {
     /// Key overrides: `"list.search" = "ctrl-f"`.
     #[serde(default)]
     pub keys: std::collections::BTreeMap<String, String>,
+    /// Health probes (src/health/config.rs).
+    #[serde(default)]
+    pub health: crate::health::HealthConfig,
 }
 
 /// One Backstage server.
@@ -178,6 +181,9 @@ impl Config {
                 return Err(invalid("theme", format!("`{theme}` is not a theme; use \"color\" or \"mono\"")));
             }
         }
+        if let Err(message) = self.health.check() {
+            return Err(invalid("[health", message));
+        }
         if let Some(default) = &self.default_instance {
             if !self.instances.iter().any(|i| &i.name == default) {
                 return Err(invalid("default_instance", format!("no [[instance]] is named `{default}`")));
@@ -211,6 +217,8 @@ mod tests {
         let text = include_str!("../config.example.toml");
         let config = parse(text).unwrap();
         assert!(!config.instances.is_empty());
+        assert!(!config.health.prometheus.is_empty() && !config.health.command.is_empty());
+        assert!(config.health.pagerduty.is_some() && config.health.kubernetes.is_some());
     }
 
     #[test]
@@ -240,6 +248,8 @@ mod tests {
             ("theme = \"pink\"\n", "not a theme"),
             ("default_instance = \"nope\"\n", "no [[instance]] is named"),
             ("me = \"a:b:c\"\n", "not an entity ref"),
+            ("[health]\nper_host = 0\n", "health.concurrency and health.per_host"),
+            ("[[health.prometheus]]\nurl = \"x\"\n", "not an http:// or https:// URL"),
         ];
         for (text, want) in cases {
             let err = parse(text).unwrap_err().to_string();

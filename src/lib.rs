@@ -12,6 +12,7 @@ pub mod exec;
 pub mod generate;
 pub mod headless;
 pub mod input;
+pub mod health;
 pub mod keymap;
 pub mod layout;
 pub mod logging;

@@ -14,6 +14,8 @@ fn main() {
         Ok(()) => 0,
         // `callboard search … | head` closing the pipe early is not an error.
         Err(exit) if exit.message.contains("os error 32") => 0,
+        // `health` exits with the worst state and has printed everything already.
+        Err(exit) if exit.message.is_empty() => exit.code,
         Err(exit) => {
             eprintln!("callboard: {}", exit.message);
             exit.code

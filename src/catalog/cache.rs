@@ -10,6 +10,7 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+mod health;
 mod rows;
 mod snapshot;
 mod stream;

@@ -5,6 +5,7 @@ mod deps;
 pub mod docs;
 mod docs_show;
 mod get;
+mod health;
 mod open;
 pub mod resolve;
 mod search;
@@ -107,6 +108,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "tree")]
         format: deps::Format,
     },
+    /// Run the health probes of an entity, a system, an owner's or my entities;
+    /// exit 0 ok, 1 warn, 2 crit, 3 unknown.
+    Health(health::HealthArgs),
     /// Bring the cache up to date from the source (incremental unless --full).
     Sync {
         /// Fetch everything instead of only what changed.
@@ -223,6 +227,7 @@ pub fn run_with_config(command: Command, source: &Source, config: &crate::config
         }
         Command::Docs { command } => docs::run(command, source, config, &catalog, &mut out),
         Command::Open { entity } => open::run(source, &catalog, &entity, &mut out),
+        Command::Health(args) => health::run(args, &catalog, &cache, config, &mut out),
         Command::Sync { .. } => unreachable!("sync is handled before the cache is opened"),
     }
 }
