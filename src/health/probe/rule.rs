@@ -64,5 +64,8 @@ mod tests {
         assert_eq!(judge(&r, "fine but slow").0, State::Warn);
         assert_eq!(judge(&r, "ERROR slow").0, State::Crit);
         assert_eq!(judge(&r, "???").0, State::Crit);
+        let r = rule("crit_regex = '(?i)error'\nok_regex = '^\\d+ ok$'");
+        assert_eq!(judge(&r, "Fatal ERROR").0, State::Crit);
+        assert_eq!(judge(&r, "12 ok").0, State::Ok);
     }
 }
