@@ -10,6 +10,7 @@ pub mod docs;
 pub mod effect;
 pub mod generate;
 pub mod headless;
+pub mod input;
 pub mod keymap;
 pub mod logging;
 pub mod msg;
