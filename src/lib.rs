@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod docs;
 pub mod effect;
+pub mod form;
 pub mod generate;
 pub mod headless;
 pub mod input;
