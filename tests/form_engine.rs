@@ -86,7 +86,8 @@ fn widget_of(form: &Form, label: &str) -> Widget {
 
 #[test]
 fn every_field_type_gets_its_editor() {
-    let form = one_step_raw(r#"{
+    let form = one_step_raw(
+        r#"{
         "properties": {
             "s": {"type": "string", "title": "s"},
             "area": {"type": "string", "title": "area", "ui:widget": "textarea"},
@@ -106,7 +107,8 @@ fn every_field_type_gets_its_editor() {
             "weird": {"type": "frobnicate", "title": "weird"},
             "owner": {"type": "string", "title": "owner", "ui:field": "OwnerPicker"}
         }
-    }"#);
+    }"#,
+    );
     let text = |multi_line, masked, secret| Widget::Text { multi_line, masked, secret };
     assert_eq!(widget_of(&form, "s"), text(false, false, false));
     assert_eq!(widget_of(&form, "area"), text(true, false, false));
@@ -143,7 +145,8 @@ fn every_field_type_gets_its_editor() {
 
 #[test]
 fn typing_gives_typed_values() {
-    let mut form = one_step_raw(r#"{
+    let mut form = one_step_raw(
+        r#"{
         "properties": {
             "s": {"type": "string", "title": "s"},
             "i": {"type": "integer", "title": "i"},
@@ -155,7 +158,8 @@ fn typing_gives_typed_values() {
             "o": {"type": "object", "title": "o", "properties": {"inner": {"type": "string", "title": "inner"}}},
             "raw": {"title": "raw", "ui:field": "Custom", "type": "object"}
         }
-    }"#);
+    }"#,
+    );
     focus(&mut form, "s");
     typed(&mut form, "q j/");
     focus(&mut form, "i");
@@ -188,7 +192,8 @@ fn typing_gives_typed_values() {
 
 #[test]
 fn validation_names_the_field_and_blocks_next() {
-    let mut form = one_step_raw(r#"{
+    let mut form = one_step_raw(
+        r#"{
         "required": ["name", "count"],
         "properties": {
             "name": {"type": "string", "title": "Name", "pattern": "^[a-z0-9-]+$", "minLength": 3},
@@ -196,7 +201,8 @@ fn validation_names_the_field_and_blocks_next() {
             "mail": {"type": "string", "title": "Mail", "format": "email"},
             "short": {"type": "string", "title": "Short", "maxLength": 2}
         }
-    }"#);
+    }"#,
+    );
     typed(&mut form, "Bad Name");
     let name = form.fields()[0].clone();
     assert_eq!(form.shown_error(&name), Some("must match ^[a-z0-9-]+$"));
@@ -229,17 +235,20 @@ fn validation_names_the_field_and_blocks_next() {
 
 #[test]
 fn ui_order_with_star() {
-    let form = one_step_raw(r#"{
+    let form = one_step_raw(
+        r#"{
         "ui:order": ["c", "*", "a"],
         "properties": {"a": {"type": "string"}, "b": {"type": "string"}, "c": {"type": "string"}, "d": {"type": "string"}}
-    }"#);
+    }"#,
+    );
     let labels: Vec<&str> = form.fields().iter().map(|f| f.label.as_str()).collect();
     assert_eq!(labels, ["c", "b", "d", "a"]);
 }
 
 #[test]
 fn dependencies_with_one_of_and_dropped_values() {
-    let mut form = one_step_raw(r#"{
+    let mut form = one_step_raw(
+        r#"{
         "properties": {
             "kind": {"type": "string", "title": "kind", "enum": ["db", "queue"]},
             "extra": {"type": "string", "title": "extra"}
@@ -251,7 +260,8 @@ fn dependencies_with_one_of_and_dropped_values() {
                 {"properties": {"kind": {"const": "queue"}, "topic": {"type": "string", "title": "topic"}}}
             ]}
         }
-    }"#);
+    }"#,
+    );
     let labels = |form: &Form| form.fields().iter().map(|f| f.label.clone()).collect::<Vec<_>>();
     assert_eq!(labels(&form), ["kind", "extra"]);
     focus(&mut form, "kind");
@@ -265,10 +275,12 @@ fn dependencies_with_one_of_and_dropped_values() {
     // Backstage #24113: the hidden field's value is not submitted.
     assert!(!form.values().contains_key("engine"), "{:?}", form.values());
     // Property dependency: "extra" makes "kind" required.
-    let mut form = one_step_raw(r#"{
+    let mut form = one_step_raw(
+        r#"{
         "properties": {"a": {"type": "string", "title": "a"}, "b": {"type": "string", "title": "b"}},
         "dependencies": {"a": ["b"]}
-    }"#);
+    }"#,
+    );
     assert!(!form.fields()[1].required);
     typed(&mut form, "x");
     assert!(form.fields()[1].required);
@@ -276,7 +288,8 @@ fn dependencies_with_one_of_and_dropped_values() {
 
 #[test]
 fn if_then_else_and_all_of() {
-    let mut form = one_step_raw(r#"{
+    let mut form = one_step_raw(
+        r#"{
         "properties": {"public": {"type": "boolean", "title": "public"}},
         "allOf": [
             {"properties": {"name": {"type": "string", "title": "name"}}, "required": ["name"]},
@@ -286,7 +299,8 @@ fn if_then_else_and_all_of() {
                 "else": {"properties": {"reason": {"type": "string", "title": "reason"}}}
             }
         ]
-    }"#);
+    }"#,
+    );
     let labels = |form: &Form| form.fields().iter().map(|f| f.label.clone()).collect::<Vec<_>>();
     assert_eq!(labels(&form), ["public", "name", "reason"]);
     assert!(form.fields()[1].required);
@@ -300,7 +314,8 @@ fn if_then_else_and_all_of() {
 
 #[test]
 fn secrets_and_review_masks() {
-    let mut form = one_step_raw(r#"{
+    let mut form = one_step_raw(
+        r#"{
         "properties": {
             "token": {"type": "string", "title": "Token", "ui:field": "Secret"},
             "pw": {"type": "string", "title": "Password", "ui:widget": "password"},
@@ -308,7 +323,8 @@ fn secrets_and_review_masks() {
             "gone": {"type": "string", "title": "Gone", "ui:backstage": {"review": {"show": false}}},
             "plain": {"type": "string", "title": "Plain"}
         }
-    }"#);
+    }"#,
+    );
     for label in ["Token", "Password", "Masked", "Gone", "Plain"] {
         focus(&mut form, label);
         typed(&mut form, &format!("{}-value", label.to_lowercase()));
@@ -319,17 +335,15 @@ fn secrets_and_review_masks() {
     assert_eq!(values["pw"], json!("password-value"), "a password widget stays in values");
     let review = form.review();
     let shown: Vec<(&str, &str)> = review.iter().map(|(l, v)| (l.as_str(), v.as_str())).collect();
-    assert_eq!(
-        shown,
-        [("Token", "******"), ("Password", "******"), ("Masked", "<hidden>"), ("Plain", "plain-value")]
-    );
+    assert_eq!(shown, [("Token", "******"), ("Password", "******"), ("Masked", "<hidden>"), ("Plain", "plain-value")]);
     let s = screen(&form, 80, 24);
     assert!(!s.contains("token-value") && !s.contains("password-value"), "{s}");
 }
 
 #[test]
 fn pickers_format_values_like_the_web_form() {
-    let mut form = one_step_raw(r#"{
+    let mut form = one_step_raw(
+        r#"{
         "properties": {
             "owner": {"type": "string", "title": "Owner", "ui:field": "OwnerPicker"},
             "system": {"type": "string", "title": "System", "ui:field": "EntityPicker",
@@ -343,7 +357,8 @@ fn pickers_format_values_like_the_web_form() {
             "repo": {"type": "string", "title": "Repo", "ui:field": "RepoUrlPicker",
                      "ui:options": {"allowedHosts": ["github.com"]}}
         }
-    }"#);
+    }"#,
+    );
     // Free text: parsed with the picker's default kind (OwnerPicker: Group).
     focus(&mut form, "Owner");
     typed(&mut form, "Team-X");
@@ -363,7 +378,10 @@ fn pickers_format_values_like_the_web_form() {
     focus(&mut form, "Many");
     press(&mut form, KeyCode::Down);
     let s = screen(&form, 100, 40);
-    assert!(s.contains("component:checkout") && s.contains("component:prod/Ledger") && !s.contains("group:team-a"), "{s}");
+    assert!(
+        s.contains("component:checkout") && s.contains("component:prod/Ledger") && !s.contains("group:team-a"),
+        "{s}"
+    );
     press(&mut form, KeyCode::Enter);
     screen(&form, 100, 40);
     press(&mut form, KeyCode::Down);
@@ -471,7 +489,15 @@ fn exercise(form: &mut Form) {
     for (w, h) in [(0, 0), (1, 1), (3, 2), (10, 3), (20, 5), (80, 24), (160, 48)] {
         screen(form, w, h);
     }
-    for code in [KeyCode::Tab, KeyCode::Char('x'), KeyCode::Down, KeyCode::Enter, KeyCode::Char(' '), KeyCode::BackTab, KeyCode::F(8)] {
+    for code in [
+        KeyCode::Tab,
+        KeyCode::Char('x'),
+        KeyCode::Down,
+        KeyCode::Enter,
+        KeyCode::Char(' '),
+        KeyCode::BackTab,
+        KeyCode::F(8),
+    ] {
         form.on_key(key(code));
         screen(form, 80, 24);
     }
@@ -500,17 +526,35 @@ fn hostile_schemas_neither_panic_nor_hang() {
         ("deep nesting", json!({"properties": {"root": deep}})),
         ("allOf fan-out", all_of),
         ("10k enum", json!({"properties": {"e": {"type": "string", "enum": big_enum}}})),
-        ("10k multi", json!({"properties": {"m": {"type": "array", "items": {"enum": big_enum}, "uniqueItems": true}}})),
-        ("unknown types", json!({"properties": {"a": {"type": 7}, "b": {"type": ["wat", "null"]}, "c": true, "d": null, "e": [1]}})),
+        (
+            "10k multi",
+            json!({"properties": {"m": {"type": "array", "items": {"enum": big_enum}, "uniqueItems": true}}}),
+        ),
+        (
+            "unknown types",
+            json!({"properties": {"a": {"type": 7}, "b": {"type": ["wat", "null"]}, "c": true, "d": null, "e": [1]}}),
+        ),
         ("self $ref", json!({"properties": {"a": {"$ref": "#/properties/a"}}})),
-        ("$ref loop", json!({"definitions": {"x": {"$ref": "#/definitions/y"}, "y": {"$ref": "#/definitions/x"}},
-                             "properties": {"a": {"$ref": "#/definitions/x"}}})),
-        ("recursive object", json!({"definitions": {"node": {"type": "object", "properties": {"child": {"$ref": "#/definitions/node"}}}},
-                                    "properties": {"tree": {"$ref": "#/definitions/node"}}})),
+        (
+            "$ref loop",
+            json!({"definitions": {"x": {"$ref": "#/definitions/y"}, "y": {"$ref": "#/definitions/x"}},
+                             "properties": {"a": {"$ref": "#/definitions/x"}}}),
+        ),
+        (
+            "recursive object",
+            json!({"definitions": {"node": {"type": "object", "properties": {"child": {"$ref": "#/definitions/node"}}}},
+                                    "properties": {"tree": {"$ref": "#/definitions/node"}}}),
+        ),
         ("bad refs", json!({"properties": {"a": {"$ref": "http://example.com/x"}, "b": {"$ref": "#/nope/nope"}}})),
         ("bad pattern", json!({"properties": {"a": {"type": "string", "pattern": "(["}}})),
-        ("conditional loop", json!({"$ref": "#", "if": {"$ref": "#"}, "then": {"$ref": "#"}, "properties": {"a": {"type": "string"}}})),
-        ("escapes", json!({"title": "\u{1b}]0;pwned\u{7}", "properties": {"\u{1b}[2J": {"type": "string", "title": "\u{1b}[31mred", "description": "\u{202e}evil"}}})),
+        (
+            "conditional loop",
+            json!({"$ref": "#", "if": {"$ref": "#"}, "then": {"$ref": "#"}, "properties": {"a": {"type": "string"}}}),
+        ),
+        (
+            "escapes",
+            json!({"title": "\u{1b}]0;pwned\u{7}", "properties": {"\u{1b}[2J": {"type": "string", "title": "\u{1b}[31mred", "description": "\u{202e}evil"}}}),
+        ),
         ("not an object", json!("just a string")),
     ];
     for (what, schema) in cases {

@@ -115,7 +115,13 @@ impl Form {
         )];
         spans.push(Span::raw("  "));
         for (i, step) in self.spec.steps.iter().enumerate() {
-            let mark = if i < self.page { "✓" } else if i == self.page { "●" } else { "○" };
+            let mark = if i < self.page {
+                "✓"
+            } else if i == self.page {
+                "●"
+            } else {
+                "○"
+            };
             let style = if i == self.page { styles.title } else { styles.muted };
             spans.push(Span::styled(format!("{mark} {} ", step.title), style));
         }
@@ -247,7 +253,15 @@ impl Form {
     }
 
     /// One slot of an input: a multi-line input takes its three slots as one area.
-    fn render_input(&self, frame: &mut Frame, rect: Rect, styles: &FormStyles, index: usize, part: usize, focused: bool) {
+    fn render_input(
+        &self,
+        frame: &mut Frame,
+        rect: Rect,
+        styles: &FormStyles,
+        index: usize,
+        part: usize,
+        focused: bool,
+    ) {
         let Some(field) = self.fields.get(index) else { return };
         let Some((_, state)) = self.states.get(&field.pointer()) else { return };
         match state {
@@ -257,7 +271,10 @@ impl Form {
             FieldState::Repo { parts, part: current } => {
                 let label = format!("{:<13}", format!("{}:", REPO_PARTS[part]));
                 let label_width = (label.chars().count() as u16).min(rect.width);
-                frame.render_widget(Paragraph::new(Span::styled(label, styles.muted)), Rect { width: label_width, ..rect });
+                frame.render_widget(
+                    Paragraph::new(Span::styled(label, styles.muted)),
+                    Rect { width: label_width, ..rect },
+                );
                 let area = Rect { x: rect.x + label_width, width: rect.width - label_width, ..rect };
                 parts[part].render(frame, area, styles.input, focused && part == *current);
             }
@@ -267,7 +284,8 @@ impl Form {
 
     fn render_popup(&self, frame: &mut Frame, body: Rect, input: Rect, styles: &FormStyles, source: &dyn PickerSource) {
         let Some(field) = self.fields.get(self.focus) else { return };
-        let Some((_, FieldState::Picker { query, open: true, highlight, .. })) = self.states.get(&field.pointer()) else {
+        let Some((_, FieldState::Picker { query, open: true, highlight, .. })) = self.states.get(&field.pointer())
+        else {
             return;
         };
         let Widget::Picker(spec) = &field.widget else { return };
@@ -300,7 +318,10 @@ impl Form {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let lines: Vec<Line> = if rows.is_empty() {
-            vec![Line::styled(if spec.allow_arbitrary { "no match: enter keeps the text" } else { "no match" }, styles.muted)]
+            vec![Line::styled(
+                if spec.allow_arbitrary { "no match: enter keeps the text" } else { "no match" },
+                styles.muted,
+            )]
         } else {
             rows.iter()
                 .enumerate()
@@ -343,4 +364,3 @@ fn window(len: usize, cursor: usize, size: usize) -> std::ops::Range<usize> {
     let start = cursor.saturating_sub(size / 2).min(len.saturating_sub(size));
     start..(start + size).min(len)
 }
-

@@ -3,13 +3,13 @@
 //! values and secrets exactly as Backstage's web form would submit them.
 //! It knows nothing of the scaffolder: the actions issue reuses it as is.
 
+mod draw;
 pub mod model;
 pub mod node;
 pub mod picker;
 pub mod source;
 pub mod validate;
 pub mod value;
-mod draw;
 mod view;
 
 pub use model::{display_value, Field, Widget};
@@ -79,7 +79,11 @@ impl FormSpec {
         Self::build(Some(title), None, vec![(schema.at("title").as_str(), None, schema)]).expect("one step")
     }
 
-    fn build(title: Option<&str>, description: Option<&str>, steps: Vec<(Option<&str>, Option<&str>, &Node)>) -> Result<FormSpec, SpecError> {
+    fn build(
+        title: Option<&str>,
+        description: Option<&str>,
+        steps: Vec<(Option<&str>, Option<&str>, &Node)>,
+    ) -> Result<FormSpec, SpecError> {
         if steps.is_empty() {
             return Err(SpecError::NoSteps);
         }
@@ -93,7 +97,11 @@ impl FormSpec {
                 schema: schema.clone(),
             })
             .collect();
-        Ok(FormSpec { title: title.map(clean_line).unwrap_or_default(), description: description.map(clean_line), steps })
+        Ok(FormSpec {
+            title: title.map(clean_line).unwrap_or_default(),
+            description: description.map(clean_line),
+            steps,
+        })
     }
 }
 
@@ -145,7 +153,8 @@ impl Form {
         }
         form.page = 0;
         form.refresh();
-        form.focus = form.fields.iter().position(|f| f.autofocus && f.is_focusable()).unwrap_or_else(|| form.first_focusable());
+        form.focus =
+            form.fields.iter().position(|f| f.autofocus && f.is_focusable()).unwrap_or_else(|| form.first_focusable());
         form
     }
 
@@ -299,7 +308,8 @@ impl Form {
         self.page = (self.page + 1).min(self.spec.steps.len());
         self.focus = 0;
         self.refresh();
-        self.focus = self.fields.iter().position(|f| f.autofocus && f.is_focusable()).unwrap_or_else(|| self.first_focusable());
+        self.focus =
+            self.fields.iter().position(|f| f.autofocus && f.is_focusable()).unwrap_or_else(|| self.first_focusable());
         true
     }
 
@@ -455,4 +465,3 @@ fn merge_into(target: &mut Map<String, Value>, source: Map<String, Value>) {
         }
     }
 }
-

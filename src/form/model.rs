@@ -36,19 +36,32 @@ pub struct Field {
 pub enum Widget {
     /// A string; `masked` for `ui:widget: password`, `secret` for `ui:field: Secret`
     /// (its value goes to `secrets`, never to `values`).
-    Text { multi_line: bool, masked: bool, secret: bool },
-    Number { integer: bool },
+    Text {
+        multi_line: bool,
+        masked: bool,
+        secret: bool,
+    },
+    Number {
+        integer: bool,
+    },
     Bool,
     /// One of `options` (value, label); `radio` shows them all.
-    Select { options: Vec<(Value, String)>, radio: bool },
+    Select {
+        options: Vec<(Value, String)>,
+        radio: bool,
+    },
     /// Array of enum: any subset of `options`.
-    MultiSelect { options: Vec<(Value, String)> },
+    MultiSelect {
+        options: Vec<(Value, String)>,
+    },
     /// Array of free strings, one per line.
     StringList,
     Picker(PickerSpec),
     /// A custom `ui:field` or a shape the terminal cannot edit: JSON or text,
     /// with a note naming what it is.
-    Raw { note: String },
+    Raw {
+        note: String,
+    },
     /// `const`: not edited, always submitted.
     Const(Value),
     /// `ui:widget: hidden`: not shown, its default submitted.
@@ -366,11 +379,9 @@ fn widget_for(prop: &Node, depth: usize) -> Widget {
         return Widget::Select { options, radio: ui_widget == "radio" };
     }
     match kind {
-        "string" => Widget::Text {
-            multi_line: ui_widget == "textarea",
-            masked: ui_widget == "password",
-            secret: false,
-        },
+        "string" => {
+            Widget::Text { multi_line: ui_widget == "textarea", masked: ui_widget == "password", secret: false }
+        }
         "integer" => Widget::Number { integer: true },
         "number" => Widget::Number { integer: false },
         "boolean" => Widget::Bool,
@@ -387,7 +398,9 @@ fn widget_for(prop: &Node, depth: usize) -> Widget {
             }
         }
         "object" if depth >= MAX_DEPTH => Widget::Raw { note: "nested too deeply: enter a JSON object".into() },
-        "" if prop.get("enum").is_none() => Widget::Text { multi_line: ui_widget == "textarea", masked: false, secret: false },
+        "" if prop.get("enum").is_none() => {
+            Widget::Text { multi_line: ui_widget == "textarea", masked: false, secret: false }
+        }
         other => Widget::Raw { note: format!("type {}: enter {}", clean_line(other), raw_hint(other)) },
     }
 }

@@ -218,7 +218,9 @@ impl PickerSpec {
 
 /// Backstage's tag rule (`KubernetesValidatorFunctions`-style, as the catalog validates tags).
 fn is_valid_tag(tag: &str) -> bool {
-    let word = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b":+#".contains(&b));
+    let word = |w: &str| {
+        !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b":+#".contains(&b))
+    };
     (1..=63).contains(&tag.len()) && tag.split('-').all(word)
 }
 

@@ -41,7 +41,9 @@ impl PickerEntity {
     }
 
     fn passes(&self, filter: &CatalogFilter, mine: &[String]) -> bool {
-        if filter.owned_by_me && !self.values("relations.ownedBy").any(|o| mine.iter().any(|m| m.eq_ignore_ascii_case(o))) {
+        if filter.owned_by_me
+            && !self.values("relations.ownedBy").any(|o| mine.iter().any(|m| m.eq_ignore_ascii_case(o)))
+        {
             return false;
         }
         filter.alternatives.is_empty()
@@ -60,16 +62,22 @@ impl PickerEntity {
 pub struct ListSource {
     pub entities: Vec<PickerEntity>,
     pub my_groups: Vec<String>,
+    /// What the fuzzy query matches per entity (short ref and title), made once.
+    haystacks: Vec<String>,
     matcher: RefCell<Matcher>,
 }
 
 impl ListSource {
     pub fn new(entities: Vec<PickerEntity>, my_groups: Vec<String>) -> ListSource {
-        ListSource { entities, my_groups, matcher: RefCell::new(Matcher::new(Config::DEFAULT)) }
+        let haystacks = entities
+            .iter()
+            .map(|e| format!("{} {}", e.reference.humanize(None), e.title.as_deref().unwrap_or("")))
+            .collect();
+        ListSource { entities, my_groups, haystacks, matcher: RefCell::new(Matcher::new(Config::DEFAULT)) }
     }
 
     /// The best `limit` of `items` for `query` (all, in order, for an empty one).
-    fn rank<T>(&self, items: impl Iterator<Item = (T, String)>, query: &str, limit: usize) -> Vec<T> {
+    fn rank<T, S: AsRef<str>>(&self, items: impl Iterator<Item = (T, S)>, query: &str, limit: usize) -> Vec<T> {
         if query.trim().is_empty() {
             return items.take(limit).map(|(t, _)| t).collect();
         }
@@ -78,7 +86,9 @@ impl ListSource {
         let mut buf = Vec::new();
         let mut scored: Vec<(u32, usize, T)> = items
             .enumerate()
-            .filter_map(|(i, (t, text))| pattern.score(Utf32Str::new(&text, &mut buf), &mut matcher).map(|s| (s, i, t)))
+            .filter_map(|(i, (t, text))| {
+                pattern.score(Utf32Str::new(text.as_ref(), &mut buf), &mut matcher).map(|s| (s, i, t))
+            })
             .collect();
         scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         scored.into_iter().take(limit).map(|(_, _, t)| t).collect()
@@ -87,10 +97,12 @@ impl ListSource {
 
 impl PickerSource for ListSource {
     fn entities(&self, filter: &CatalogFilter, query: &str, limit: usize) -> Vec<Choice> {
-        let candidates = self.entities.iter().filter(|e| e.passes(filter, &self.my_groups)).map(|e| {
-            let text = format!("{} {}", e.reference.humanize(None), e.title.as_deref().unwrap_or(""));
-            (e, text)
-        });
+        let candidates = self
+            .entities
+            .iter()
+            .zip(&self.haystacks)
+            .filter(|(e, _)| e.passes(filter, &self.my_groups))
+            .map(|(e, text)| (e, text.as_str()));
         self.rank(candidates, query, limit)
             .into_iter()
             .map(|e| Choice {

@@ -12,7 +12,13 @@ pub(crate) const MAX_EXPANDED: u64 = 200_000;
 
 /// The size of `node` with local refs expanded (memoised per ref; a ref back
 /// into itself counts once, recursion is bounded by the instance).
-pub fn expanded_size(root: &Value, node: &Value, memo: &mut HashMap<String, u64>, stack: &mut Vec<String>, depth: usize) -> u64 {
+pub fn expanded_size(
+    root: &Value,
+    node: &Value,
+    memo: &mut HashMap<String, u64>,
+    stack: &mut Vec<String>,
+    depth: usize,
+) -> u64 {
     if depth > 256 {
         return MAX_EXPANDED + 1;
     }

@@ -12,12 +12,26 @@ pub enum FieldState {
     Text(TextInput),
     Bool(Option<bool>),
     /// The chosen option and the highlighted one (radio and select lists).
-    Select { chosen: Option<usize>, cursor: usize },
-    Multi { chosen: Vec<bool>, cursor: usize },
+    Select {
+        chosen: Option<usize>,
+        cursor: usize,
+    },
+    Multi {
+        chosen: Vec<bool>,
+        cursor: usize,
+    },
     /// Catalog pickers: the text typed (a filter, or a free value) and the values picked.
-    Picker { query: TextInput, picked: Vec<String>, open: bool, highlight: usize },
+    Picker {
+        query: TextInput,
+        picked: Vec<String>,
+        open: bool,
+        highlight: usize,
+    },
     /// RepoUrlPicker: host, owner, repo, organization, project; `part` has focus.
-    Repo { parts: Vec<TextInput>, part: usize },
+    Repo {
+        parts: Vec<TextInput>,
+        part: usize,
+    },
     /// `const` and hidden fields: submitted as they are.
     Fixed(Option<Value>),
     /// A nested object's heading.
@@ -27,10 +41,7 @@ pub enum FieldState {
 pub const REPO_PARTS: [&str; 5] = ["host", "owner", "repository", "organization", "project"];
 
 fn text_input(field: &Field) -> TextInput {
-    let multi = matches!(
-        field.widget,
-        Widget::Text { multi_line: true, .. } | Widget::StringList | Widget::Raw { .. }
-    );
+    let multi = matches!(field.widget, Widget::Text { multi_line: true, .. } | Widget::StringList | Widget::Raw { .. });
     let masked = matches!(field.widget, Widget::Text { masked: true, .. });
     let mut input = if multi { TextInput::multi_line() } else { TextInput::single_line() };
     input = input.masked(masked);
@@ -82,9 +93,11 @@ impl FieldState {
                 let text = match (initial, &field.widget) {
                     (None, _) => String::new(),
                     (Some(Value::String(s)), _) => s.clone(),
-                    (Some(Value::Array(items)), Widget::StringList) => {
-                        items.iter().map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())).collect::<Vec<_>>().join("\n")
-                    }
+                    (Some(Value::Array(items)), Widget::StringList) => items
+                        .iter()
+                        .map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
                     (Some(Value::Number(n)), Widget::Number { .. }) => n.to_string(),
                     (Some(other), _) => serde_json::to_string_pretty(other).unwrap_or_default(),
                 };
@@ -123,9 +136,16 @@ impl FieldState {
             }
             (FieldState::Repo { parts, .. }, _) => {
                 let text = |i: usize| parts[i].text().trim().to_string();
-                RepoUrl { host: text(0), owner: text(1), repo: text(2), organization: text(3), workspace: String::new(), project: text(4) }
-                    .serialize()
-                    .map(Value::String)
+                RepoUrl {
+                    host: text(0),
+                    owner: text(1),
+                    repo: text(2),
+                    organization: text(3),
+                    workspace: String::new(),
+                    project: text(4),
+                }
+                .serialize()
+                .map(Value::String)
             }
             (FieldState::Text(input), widget) => {
                 let text = input.text();
@@ -135,7 +155,11 @@ impl FieldState {
                 Some(match widget {
                     Widget::Number { integer } => parse_number(text.trim(), *integer),
                     Widget::StringList => Value::Array(
-                        text.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| Value::String(l.into())).collect(),
+                        text.lines()
+                            .map(str::trim)
+                            .filter(|l| !l.is_empty())
+                            .map(|l| Value::String(l.into()))
+                            .collect(),
                     ),
                     Widget::Raw { .. } => serde_json::from_str(&text).unwrap_or(Value::String(text)),
                     _ => Value::String(text),
@@ -154,9 +178,18 @@ impl FieldState {
                 | (FieldState::Bool(_), Widget::Bool)
                 | (FieldState::Picker { .. }, Widget::Picker(_))
                 | (FieldState::Repo { .. }, Widget::Picker(_))
-                | (FieldState::Text(_), Widget::Text { .. } | Widget::Number { .. } | Widget::StringList | Widget::Raw { .. } | Widget::Picker(_))
+                | (
+                    FieldState::Text(_),
+                    Widget::Text { .. }
+                        | Widget::Number { .. }
+                        | Widget::StringList
+                        | Widget::Raw { .. }
+                        | Widget::Picker(_)
+                )
         ) || match (self, &field.widget) {
-            (FieldState::Select { chosen, .. }, Widget::Select { options, .. }) => chosen.is_none_or(|i| i < options.len()),
+            (FieldState::Select { chosen, .. }, Widget::Select { options, .. }) => {
+                chosen.is_none_or(|i| i < options.len())
+            }
             (FieldState::Multi { chosen, .. }, Widget::MultiSelect { options }) => chosen.len() == options.len(),
             _ => false,
         }

@@ -148,9 +148,8 @@ impl Form {
                         // Type-ahead: the next option starting with the letter.
                         let c = c.to_lowercase().to_string();
                         let n = options.len();
-                        if let Some(i) = (1..=n)
-                            .map(|d| (*cursor + d) % n)
-                            .find(|&i| options[i].1.to_lowercase().starts_with(&c))
+                        if let Some(i) =
+                            (1..=n).map(|d| (*cursor + d) % n).find(|&i| options[i].1.to_lowercase().starts_with(&c))
                         {
                             *cursor = i;
                         }
@@ -248,11 +247,7 @@ impl Form {
             }
         }
         let n = self.fields.len();
-        let order: Vec<usize> = if forward {
-            (self.focus + 1..n).collect()
-        } else {
-            (0..self.focus).rev().collect()
-        };
+        let order: Vec<usize> = if forward { (self.focus + 1..n).collect() } else { (0..self.focus).rev().collect() };
         match order.into_iter().find(|&i| self.fields[i].is_focusable()) {
             Some(i) => {
                 self.leave_field();
