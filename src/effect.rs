@@ -51,6 +51,8 @@ pub enum Effect {
     },
     /// Runbooks and docs: discovery, page loads, browser, server search.
     Docs(crate::docs::effects::DocsEffect),
+    /// Scaffolder: a template's form, creating and following tasks.
+    Scaffolder(crate::exec::scaffolder::ScaffolderEffect),
     /// Needs the terminal itself.
     Terminal(TerminalEffect),
 }

@@ -17,6 +17,9 @@ pub enum Context {
     Doc,
     DocList,
     Overlay,
+    Templates,
+    Form,
+    Task,
 }
 
 impl Context {
@@ -31,6 +34,9 @@ impl Context {
             Context::Doc => "Doc viewer (runbooks, TechDocs)",
             Context::DocList => "Runbook picker and Backstage search results",
             Context::Overlay => "Pickers, help and palette",
+            Context::Templates => "Templates (type to filter)",
+            Context::Form => "Template form (tab and shift-tab move between fields)",
+            Context::Task => "Scaffolder task",
         }
     }
 }
@@ -77,6 +83,9 @@ pub enum Command {
     TogglePreview,
     /// Open the entity's file in $VISUAL / $EDITOR (folder sources).
     Edit,
+    /// Create from a template (the scaffolder).
+    Create,
+    CancelTask,
 }
 
 /// List commands that act on the selected entity (the preview pane names
@@ -202,6 +211,31 @@ pub const BINDINGS: &[Binding] = &[
         true,
     ),
     b(X::DocList, "doclist.copy", &["y"], C::Copy, "Copy the address (OSC 52)", true),
+    b(X::List, "list.create", &["c"], C::Create, "Create from a template (a group: for that team)", false),
+    b(
+        X::Entity,
+        "entity.create",
+        &["c"],
+        C::Create,
+        "Create: this template's form, or templates for this group",
+        false,
+    ),
+    b(X::Templates, "templates.open", &["enter"], C::Open, "Fill in the template's form", true),
+    b(X::Templates, "templates.back", &["esc"], C::Back, "Back", true),
+    b(
+        X::Form,
+        "form.back",
+        &["esc"],
+        C::Back,
+        "Leave the form (ctrl-n next page, ctrl-p previous, alt-e next error, enter on review creates)",
+        true,
+    ),
+    b(X::Task, "task.cancel", &["c"], C::CancelTask, "Cancel the task", true),
+    b(X::Task, "task.next-link", &["tab"], C::NextLink, "Select the next output link", true),
+    b(X::Task, "task.prev-link", &["backtab"], C::PrevLink, "Select the previous output link", false),
+    b(X::Task, "task.open", &["enter"], C::Open, "Open the link (an entity opens here)", true),
+    b(X::Task, "task.copy", &["y"], C::Copy, "Copy the link's address (OSC 52)", false),
+    b(X::Task, "task.browser", &["o"], C::OpenBrowser, "Open the link in the browser", false),
     b(X::Overlay, "overlay.accept", &["enter"], C::Open, "Choose", true),
     b(X::Overlay, "overlay.close", &["esc"], C::Back, "Close", true),
 ];

@@ -78,4 +78,5 @@ pub enum Msg {
     },
     /// Back from Ctrl-Z: everything is drawn again.
     Resumed,
+    Scaffolder(crate::exec::scaffolder::ScaffolderMsg),
 }

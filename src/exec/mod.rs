@@ -11,6 +11,7 @@
 pub mod context;
 pub mod edit;
 mod jobs;
+pub mod scaffolder;
 
 pub use context::{JobContext, Outbox};
 pub use jobs::run;
@@ -38,6 +39,8 @@ pub enum JobKey {
     DocLayout,
     DocSearch,
     Edit,
+    Form,
+    Task(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +75,13 @@ pub fn plan(effect: &Effect) -> (Option<(JobKey, Policy)>, Kind) {
         Effect::Docs(D::Layout { .. }) => (Some((JobKey::DocLayout, Policy::Replace)), Kind::Cpu),
         Effect::Docs(D::Search { cursor: None, .. }) => (Some((JobKey::DocSearch, Policy::Replace)), Kind::Network),
         Effect::Docs(_) => (None, Kind::Network),
+        Effect::Scaffolder(scaffolder::ScaffolderEffect::Prepare { .. }) => {
+            (Some((JobKey::Form, Policy::Replace)), Kind::Network)
+        }
+        Effect::Scaffolder(scaffolder::ScaffolderEffect::Follow { task }) => {
+            (Some((JobKey::Task(task.clone()), Policy::KeepRunning)), Kind::Network)
+        }
+        Effect::Scaffolder(_) => (None, Kind::Network),
         Effect::Quit | Effect::SwitchSource { .. } | Effect::Terminal(_) => (None, Kind::Cpu),
     }
 }

@@ -4,6 +4,7 @@
 //! [`crate::ui::render`]). Adding a screen is a folder here and a `pub mod`
 //! line below; its keys go in the keymap table under a context of its own.
 
+pub mod create;
 pub mod doc;
 pub mod entity;
 pub mod list;
@@ -166,11 +167,24 @@ pub fn run_command(state: &mut State, context: Context, command: Command) -> Vec
         Command::Runbook if matches!(context, Context::List | Context::Entity | Context::Doc) => {
             doc::runbook_command(state, context)
         }
+        Command::Create => create(state),
         Command::Edit => match entity_in_front(state) {
             Some(key) => vec![Effect::LocateForEdit { key }],
             None => Vec::new(),
         },
         _ if context == Context::List || state.screens.is_empty() => list::update::on_command(state, command),
         _ => with_top(state, |screen, state| screen.on_command(state, command)),
+    }
+}
+
+/// `c`: a template opens its form; a group opens the templates "for this
+/// team"; anything else, the template list.
+pub fn create(state: &mut State) -> Vec<Effect> {
+    let front =
+        entity_in_front(state).and_then(|k| state.catalog.get(&k).map(|s| (s.key.clone(), s.kind.to_lowercase())));
+    match front {
+        Some((key, kind)) if kind == "template" => create::wizard::open(state, &key, None),
+        Some((key, kind)) if kind == "group" => create::open_templates(state, Some(key)),
+        _ => create::open_templates(state, None),
     }
 }

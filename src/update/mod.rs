@@ -92,6 +92,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
         },
         Msg::Resumed => Vec::new(),
+        Msg::Scaffolder(msg) => screens::create::on_msg(state, msg),
     }
 }
 

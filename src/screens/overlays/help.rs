@@ -20,6 +20,9 @@ pub fn render(frame: &mut Frame, state: &State, scroll: usize, theme: &Theme) {
         Context::Tree,
         Context::Doc,
         Context::DocList,
+        Context::Templates,
+        Context::Form,
+        Context::Task,
         Context::Overlay,
     ];
     for context in contexts {

@@ -53,6 +53,7 @@ pub const PALETTE_EXTRAS: &[(&str, &str)] = &[
     ("open REF", "Open an entity by ref, e.g. open component:payments-api"),
     ("filter QUERY", "Replace the list query, e.g. filter kind:api owner:team-a"),
     ("search TEXT", "Search Backstage: catalog and TechDocs, e.g. search rollback"),
+    ("create", "Create from a scaffolder template"),
 ];
 
 /// Palette entries: extras, then every keymap binding with its name.
@@ -224,6 +225,10 @@ fn run_palette(state: &mut State, typed: &str, chosen: Option<&str>) -> Vec<Effe
     };
     match name.as_str() {
         "sync" => vec![Effect::Sync { full: false }],
+        "create" => {
+            state.screens.clear();
+            super::create::open_templates(state, None)
+        }
         "problems" => {
             state.overlay = Some(Overlay::Problems { scroll: 0 });
             Vec::new()

@@ -1,0 +1,209 @@
+//! Scaffolder jobs: a template's form (its parameter schema from the server,
+//! or its `spec.parameters` from a folder source) with the pickers' index,
+//! creating a task, following its events, cancelling it.
+
+use super::context::{JobContext, Outbox};
+use crate::backstage::scaffolder::TaskEvent;
+use crate::catalog::cache::Cache;
+use crate::catalog::{Catalog, EntityRef};
+use crate::form::source::{ListSource, PickerEntity};
+use crate::form::{FormSpec, Node};
+use crate::msg::Msg;
+use crate::source::Source;
+use serde_json::{Map, Value};
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Debug)]
+pub enum ScaffolderEffect {
+    /// Load the template's form and index the catalog for its pickers.
+    Prepare {
+        template: String,
+        catalog: Arc<Catalog>,
+        me: Option<String>,
+    },
+    /// `POST /v2/tasks`.
+    Create {
+        template: String,
+        values: Map<String, Value>,
+        secrets: Map<String, Value>,
+    },
+    /// Stream a task's steps and log until it ends.
+    Follow {
+        task: String,
+    },
+    Cancel {
+        task: String,
+    },
+}
+
+/// A template's form, ready to fill in.
+pub struct Prepared {
+    pub spec: FormSpec,
+    pub pickers: ListSource,
+}
+
+impl std::fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Prepared").field("title", &self.spec.title).finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug)]
+pub enum ScaffolderMsg {
+    Ready {
+        template: String,
+        result: Result<Box<Prepared>, String>,
+    },
+    Created {
+        template: String,
+        result: Result<String, String>,
+    },
+    /// The task itself (steps, status, output), fetched when following starts and when it ends.
+    Task {
+        task: String,
+        body: Value,
+    },
+    Events {
+        task: String,
+        events: Vec<TaskEvent>,
+    },
+    /// Following stopped with an error (the task may still run on the server).
+    Lost {
+        task: String,
+        message: String,
+    },
+    Cancelled {
+        task: String,
+        result: Result<(), String>,
+    },
+}
+
+pub async fn run(effect: ScaffolderEffect, cx: &JobContext, out: &Outbox) {
+    let send = |msg| out.send(Msg::Scaffolder(msg));
+    match effect {
+        ScaffolderEffect::Prepare { template, catalog, me } => {
+            let result = prepare(cx, &template, catalog, me).await.map(Box::new);
+            send(ScaffolderMsg::Ready { template, result });
+        }
+        ScaffolderEffect::Create { template, values, secrets } => {
+            let result = match (cx.backstage.as_ref(), EntityRef::parse_full(&template)) {
+                (Ok(client), Ok(r)) => client.create_task(&r, &values, &secrets).await.map_err(|e| e.to_string()),
+                (Err(_), _) => Err("creating needs a Backstage instance: this source is a folder".into()),
+                (_, Err(e)) => Err(e.to_string()),
+            };
+            send(ScaffolderMsg::Created { template, result });
+        }
+        ScaffolderEffect::Follow { task } => follow(cx, &task, out).await,
+        ScaffolderEffect::Cancel { task } => {
+            let result = match cx.backstage.as_ref() {
+                Ok(client) => client.cancel_task(&task).await.map(|_| ()).map_err(|e| e.to_string()),
+                Err(e) => Err(e.clone()),
+            };
+            send(ScaffolderMsg::Cancelled { task, result });
+        }
+    }
+}
+
+async fn prepare(
+    cx: &JobContext,
+    template: &str,
+    catalog: Arc<Catalog>,
+    me: Option<String>,
+) -> Result<Prepared, String> {
+    let spec = match &*cx.source {
+        Source::Instance(_) => {
+            let client = cx.backstage.as_ref().map_err(Clone::clone)?;
+            let r = EntityRef::parse_full(template).map_err(|e| e.to_string())?;
+            let node = client.parameter_schema(&r).await.map_err(|e| e.to_string())?;
+            FormSpec::from_parameter_schema(&node.to_json().to_string()).map_err(|e| e.to_string())?
+        }
+        _ => {
+            let (path, key) = (cx.source.cache_path(), template.to_string());
+            let raw = tokio::task::spawn_blocking(move || Cache::open(&path).ok()?.raw(&key).ok().flatten())
+                .await
+                .ok()
+                .flatten()
+                .ok_or_else(|| format!("{template} is not in the cache"))?;
+            let title = raw.pointer("/metadata/title").and_then(Value::as_str).map(str::to_string);
+            let parameters = Node::from_json(raw.pointer("/spec/parameters").unwrap_or(&Value::Null));
+            FormSpec::from_parameters(title.as_deref(), &parameters).map_err(|e| e.to_string())?
+        }
+    };
+    let pickers =
+        tokio::task::spawn_blocking(move || picker_index(&catalog, me.as_deref())).await.map_err(|e| e.to_string())?;
+    Ok(Prepared { spec, pickers })
+}
+
+/// Every entity as the pickers filter it (`kind`, `spec.type`, `metadata.tags`,
+/// `relations.ownedBy`, …), and my groups for MyGroupsPicker / owned-by-me.
+pub fn picker_index(catalog: &Catalog, me: Option<&str>) -> ListSource {
+    let entities = catalog
+        .all()
+        .iter()
+        .map(|s| {
+            let mut e = PickerEntity::new(&s.kind, &s.namespace, &s.name);
+            for (field, value) in [
+                ("metadata.title", &s.title),
+                ("spec.type", &s.spec_type),
+                ("spec.lifecycle", &s.lifecycle),
+                ("spec.owner", &s.owner),
+                ("relations.ownedBy", &s.owner),
+                ("spec.system", &s.system),
+            ] {
+                if !value.is_empty() {
+                    e = e.with(field, value);
+                }
+            }
+            for tag in &s.tags {
+                e = e.with("metadata.tags", tag);
+            }
+            e
+        })
+        .collect();
+    let groups = me.map(|me| crate::catalog::graph::my_owners(catalog, me)).unwrap_or_default();
+    let mut groups: Vec<String> = groups.into_iter().filter(|k| k.starts_with("group:")).collect();
+    groups.sort();
+    ListSource::new(entities, groups)
+}
+
+/// Follow a task: its spec first, then its events (long-polling `/events?after=N`,
+/// resuming after the last id seen) until a completion or cancellation.
+async fn follow(cx: &JobContext, task: &str, out: &Outbox) {
+    let send = |msg| out.send(Msg::Scaffolder(msg));
+    let client = match cx.backstage.as_ref() {
+        Ok(c) => c,
+        Err(e) => return send(ScaffolderMsg::Lost { task: task.into(), message: e.clone() }),
+    };
+    match client.task(task).await {
+        Ok(body) => send(ScaffolderMsg::Task { task: task.into(), body }),
+        Err(e) => return send(ScaffolderMsg::Lost { task: task.into(), message: e.to_string() }),
+    }
+    let mut after: Option<u64> = None;
+    let mut failures = 0;
+    loop {
+        match client.task_events(task, after).await {
+            Ok(events) => {
+                failures = 0;
+                let done = events.iter().any(TaskEvent::is_final);
+                after = events.iter().map(|e| e.id).max().or(after);
+                if !events.is_empty() {
+                    send(ScaffolderMsg::Events { task: task.into(), events });
+                }
+                if done {
+                    if let Ok(body) = client.task(task).await {
+                        send(ScaffolderMsg::Task { task: task.into(), body });
+                    }
+                    return;
+                }
+            }
+            Err(e) => {
+                failures += 1;
+                if failures >= 5 {
+                    return send(ScaffolderMsg::Lost { task: task.into(), message: e.to_string() });
+                }
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}

@@ -1,0 +1,209 @@
+//! A template's form, page by page, then review: create (enter) a task.
+//! The form engine (src/form) does fields, validation and values; this
+//! screen loads it, hands it keys, submits, and puts server errors back on
+//! their fields.
+
+use crate::effect::Effect;
+use crate::exec::scaffolder::{Prepared, ScaffolderEffect};
+use crate::form::source::ListSource;
+use crate::form::{Form, FormOutcome, FormStyles};
+use crate::keymap::{Command, Context};
+use crate::screens::{Outcome, Screen};
+use crate::state::State;
+use crate::ui::theme::Theme;
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+use serde_json::{Map, Value};
+use std::any::Any;
+
+pub enum Phase {
+    Loading,
+    Failed(String),
+    Filling { form: Box<Form>, pickers: Box<ListSource> },
+}
+
+pub struct Wizard {
+    /// The template's entity key.
+    pub template: String,
+    pub phase: Phase,
+    /// Waiting for the server to create the task.
+    pub submitting: bool,
+    /// Why the last create failed, shown above the form.
+    pub error: Option<String>,
+    /// "Create for this team": the owner field's value, when the form has one.
+    pub for_group: Option<String>,
+}
+
+pub fn open(state: &mut State, template: &str, for_group: Option<String>) -> Vec<Effect> {
+    crate::screens::push(
+        state,
+        Wizard { template: template.to_string(), phase: Phase::Loading, submitting: false, error: None, for_group },
+    );
+    vec![Effect::Scaffolder(ScaffolderEffect::Prepare {
+        template: template.to_string(),
+        catalog: state.catalog.clone(),
+        me: state.me.clone(),
+    })]
+}
+
+/// The form arrived (or could not be loaded).
+pub fn ready(state: &mut State, template: &str, result: Result<Box<Prepared>, String>) {
+    for wizard in crate::screens::all_mut::<Wizard>(state) {
+        if wizard.template != template || !matches!(wizard.phase, Phase::Loading) {
+            continue;
+        }
+        wizard.phase = match result {
+            Ok(prepared) => {
+                let Prepared { spec, pickers } = *prepared;
+                let mut initial = Map::new();
+                if let Some(group) = &wizard.for_group {
+                    initial.insert("owner".into(), Value::String(group.clone()));
+                }
+                Phase::Filling { form: Box::new(Form::with_values(spec, &initial)), pickers: Box::new(pickers) }
+            }
+            Err(e) => Phase::Failed(crate::sanitize::clean_line(&e)),
+        };
+        return;
+    }
+}
+
+/// The server answered the create: the task screen replaces the wizard, or
+/// the error goes back on the form.
+pub fn created(state: &mut State, template: &str, result: Result<String, String>) -> Vec<Effect> {
+    let Some(pos) = state
+        .screens
+        .iter()
+        .rposition(|s| s.as_any().downcast_ref::<Wizard>().is_some_and(|w| w.template == template && w.submitting))
+    else {
+        return Vec::new();
+    };
+    match result {
+        Ok(task) => {
+            let title = state.catalog.label_of(template);
+            state.screens.truncate(pos);
+            super::task::open(state, &task, &title)
+        }
+        Err(e) => {
+            if let Some(w) = state.screens[pos].as_any_mut().downcast_mut::<Wizard>() {
+                w.submitting = false;
+                w.error = Some(crate::sanitize::clean_line(&e));
+                if let Phase::Filling { form, .. } = &mut w.phase {
+                    place_server_errors(form, &e);
+                }
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// Backstage's 400 names the invalid field (`/name: must match pattern …`
+/// or `instance.name …`): put each message on its field.
+fn place_server_errors(form: &mut Form, message: &str) {
+    let pointers: Vec<String> = form.fields().iter().map(|f| f.pointer()).collect();
+    for pointer in pointers {
+        let name = pointer.trim_start_matches('/').replace('/', ".");
+        if !name.is_empty()
+            && (message.contains(&format!("/{name} ")) || message.contains(&format!("instance.{name} ")))
+        {
+            form.set_server_error(&pointer, message);
+        }
+    }
+}
+
+impl Screen for Wizard {
+    fn context(&self) -> Context {
+        Context::Form
+    }
+
+    fn crumb(&self, state: &State) -> String {
+        format!("create {}", state.catalog.label_of(&self.template))
+    }
+
+    fn entity(&self) -> Option<&str> {
+        Some(&self.template)
+    }
+
+    /// Every key goes to the form first; what it ignores goes to the keymap
+    /// (esc back, `d` on review, ...).
+    fn on_key(&mut self, state: &mut State, key: KeyEvent) -> Option<Outcome> {
+        let Phase::Filling { form, .. } = &mut self.phase else { return None };
+        if self.submitting {
+            return None;
+        }
+        match form.on_key(key) {
+            FormOutcome::Handled | FormOutcome::Changed => Some(Outcome::none()),
+            FormOutcome::Submit => {
+                if !form.check_all() {
+                    self.error = Some("Some values are not valid: alt-e goes to the first".into());
+                    return Some(Outcome::none());
+                }
+                self.submitting = true;
+                self.error = None;
+                let effect = ScaffolderEffect::Create {
+                    template: self.template.clone(),
+                    values: form.values(),
+                    secrets: form.secrets(),
+                };
+                let _ = state;
+                Some(Outcome::stay(vec![Effect::Scaffolder(effect)]))
+            }
+            FormOutcome::Ignored if key.code == KeyCode::Esc => Some(Outcome::close()),
+            FormOutcome::Ignored => None,
+        }
+    }
+
+    fn on_paste(&mut self, _state: &mut State, text: &str) -> Outcome {
+        if let Phase::Filling { form, .. } = &mut self.phase {
+            form.on_paste(text);
+        }
+        Outcome::none()
+    }
+
+    fn on_command(&mut self, _state: &mut State, command: Command) -> Outcome {
+        match command {
+            Command::Back => Outcome::close(),
+            _ => Outcome::none(),
+        }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+        let label = state.catalog.label_of(&self.template);
+        let mut head =
+            vec![Line::from(vec![Span::styled("Create: ", theme.muted()), Span::styled(label, theme.title())])];
+        if self.submitting {
+            head.push(Line::styled("Creating the task…", theme.warn()));
+        } else if let Some(e) = &self.error {
+            head.push(Line::styled(e.clone(), theme.crit()));
+        }
+        let [top, body] = Layout::vertical([Constraint::Length(head.len() as u16), Constraint::Min(1)]).areas(area);
+        frame.render_widget(Paragraph::new(head), top);
+        match &self.phase {
+            Phase::Loading => {
+                frame.render_widget(Paragraph::new(Span::styled("Loading the template's form…", theme.muted())), body)
+            }
+            Phase::Failed(e) => frame.render_widget(
+                Paragraph::new(vec![
+                    Line::styled("The template's form could not be loaded:", theme.crit()),
+                    Line::raw(e.clone()),
+                    Line::styled("esc goes back", theme.muted()),
+                ])
+                .wrap(Wrap { trim: false }),
+                body,
+            ),
+            Phase::Filling { form, pickers } => {
+                form.render(frame, body, &FormStyles::from_theme(theme), pickers.as_ref());
+            }
+        }
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+}
