@@ -15,6 +15,7 @@ pub mod logging;
 pub mod msg;
 pub mod paths;
 pub mod runtime;
+pub mod safe_output;
 pub mod sanitize;
 pub mod search;
 pub mod source;

@@ -3,12 +3,14 @@
 //! through, so every call gets the same retry, auth and redirect rules.
 
 pub mod auth;
+pub mod budget;
 pub mod catalog;
 pub mod error;
 pub mod retry;
 pub mod techdocs;
 
 pub use auth::{Token, TokenSource};
+pub use budget::SyncLimits;
 pub use catalog::{EntityBrief, EntityPage, LIST_FIELDS};
 pub use error::BackstageError;
 pub use retry::RetryPolicy;
@@ -32,6 +34,7 @@ pub struct Client {
     retry: RetryPolicy,
     request_timeout: Duration,
     counters: Counters,
+    budget: budget::Budget,
 }
 
 impl std::fmt::Debug for Client {
@@ -124,6 +127,7 @@ impl Client {
             retry: RetryPolicy::default(),
             request_timeout: Duration::from_secs(instance.request_timeout.max(1)),
             counters: Counters::default(),
+            budget: budget::Budget::new(Some(SyncLimits::from_instance(instance))),
         })
     }
 
@@ -131,6 +135,27 @@ impl Client {
     pub fn with_retry_policy(mut self, retry: RetryPolicy) -> Client {
         self.retry = retry;
         self
+    }
+
+    /// Replace the per-sync limits (tests use small ones).
+    pub fn with_sync_limits(mut self, limits: SyncLimits) -> Client {
+        self.budget = budget::Budget::new(Some(limits));
+        self
+    }
+
+    /// The limits one sync with this client must keep.
+    pub fn sync_limits(&self) -> Option<SyncLimits> {
+        self.budget.limits()
+    }
+
+    /// Start a sync's window: from now, requests and time count against its limits.
+    pub fn begin_sync(&self) {
+        self.budget.open(self.counters.requests.load(Ordering::Relaxed));
+    }
+
+    /// End the sync's window; requests outside one are not limited.
+    pub fn end_sync(&self) {
+        self.budget.close();
     }
 
     pub fn base_url(&self) -> &str {
@@ -181,6 +206,7 @@ impl Client {
         let (mut attempt, mut waited, mut reauthed) = (0u32, Duration::ZERO, false);
         loop {
             attempt += 1;
+            self.budget.check_request(self.counters.requests.load(Ordering::Relaxed))?;
             let token = self.auth.token().await?;
             let result = self
                 .send_once(&method, &url, &shown, query, body.as_deref(), &token)
@@ -213,6 +239,7 @@ impl Client {
                     _ => with_attempts(failure.error, attempt),
                 });
             }
+            self.budget.check_wait(delay)?;
             tracing::warn!(url = %shown, attempt, delay_ms = delay.as_millis() as u64, error = %failure.error, "retrying");
             tokio::time::sleep(delay).await;
             waited += delay;
