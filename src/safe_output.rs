@@ -21,12 +21,14 @@ pub fn json_pretty(value: &Value) -> String {
 /// Serialized JSON made terminal-safe. Outside strings JSON is ASCII, so any
 /// such character is inside a string, where `\uXXXX` means the same.
 pub fn escape_json_text(text: String) -> String {
-    if !text.chars().any(must_escape) {
+    // Newlines outside strings are pretty-printing; inside, serde escaped them.
+    let escaped = |c: char| c != '\n' && must_escape(c);
+    if !text.chars().any(escaped) {
         return text;
     }
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
-        if must_escape(c) {
+        if escaped(c) {
             push_u_escape(&mut out, c);
         } else {
             out.push(c);
@@ -160,7 +162,7 @@ mod tests {
         let value = json!({"description": "a\u{9b}31mb\u{202e}c\u{1b}[2J"});
         let text = json_pretty(&value);
         assert!(text.contains(r"a\u009b31mb\u202ec\u001b[2J"), "{text}");
-        assert!(!text.chars().any(must_escape));
+        assert!(!text.chars().any(|c| c != '\n' && must_escape(c)));
         assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), value);
     }
 
@@ -178,6 +180,6 @@ mod tests {
         assert!(text.contains(r#"name: "pay\u009b2J""#), "{text}");
         let back: Value = serde_yaml::from_str(&text).unwrap();
         assert_eq!(back, value, "{text}");
-        assert!(text.starts_with("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name:"), "{text}");
+        assert!(text.starts_with("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  annotations: {}\n"), "{text}");
     }
 }

@@ -70,7 +70,9 @@ fn assert_multiline_safe(text: &str, context: &str) -> Result<(), TestCaseError>
 
 /// Every string of a parsed document that can reach the screen.
 fn doc_texts(doc: &ParsedDoc) -> Vec<(&'static str, &str)> {
-    let spans = |spans: &'_ [DocSpan]| spans.iter().map(|s| s.text.as_str()).collect::<Vec<_>>();
+    fn spans(spans: &[DocSpan]) -> Vec<&str> {
+        spans.iter().map(|s| s.text.as_str()).collect()
+    }
     let mut out = vec![("title", doc.title.as_str())];
     for block in &doc.blocks {
         for text in spans(&block.spans).into_iter().chain(spans(&block.first_prefix)).chain(spans(&block.rest_prefix)) {
