@@ -23,6 +23,17 @@ impl Token {
     }
 }
 
+impl Token {
+    /// `text` with every copy of the token replaced: a server may echo the
+    /// token it was sent in an error body or a Location header.
+    pub(crate) fn redact(&self, text: String) -> String {
+        if self.0.is_empty() || !text.contains(&self.0) {
+            return text;
+        }
+        text.replace(&self.0, "[redacted]")
+    }
+}
+
 impl std::fmt::Debug for Token {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Token(<redacted>)")
@@ -57,7 +68,12 @@ impl TokenSource {
             TokenSource::None => "the instance config (it sets no token_env, token_file or token_command)".into(),
             TokenSource::Env(name) => format!("token_env {name}"),
             TokenSource::File(path) => format!("token_file {}", path.display()),
-            TokenSource::Command(argv) => format!("token_command `{}`", argv.join(" ")),
+            // The program only: its arguments may carry a secret of their own.
+            TokenSource::Command(argv) => match argv.split_first() {
+                Some((program, [])) => format!("token_command `{program}`"),
+                Some((program, _)) => format!("token_command `{program} …`"),
+                None => "token_command".into(),
+            },
         }
     }
 

@@ -296,7 +296,11 @@ impl Client {
             self.counters.bytes_decoded.fetch_add(decoded.len() as u64, Ordering::Relaxed);
             return Ok(decoded);
         }
-        let detail = server_message(&decoded.unwrap_or_default());
+        let redact = |text: String| match token {
+            Some(token) => token.redact(text),
+            None => text,
+        };
+        let detail = redact(server_message(&decoded.unwrap_or_default()));
         let url = shown.to_string();
         let error = match status.as_u16() {
             401 => BackstageError::Unauthorized { url, source_desc: self.auth.source.describe() },
@@ -304,7 +308,7 @@ impl Client {
             404 => BackstageError::NotFound { url },
             300..=399 => BackstageError::Redirect {
                 url,
-                location: header_text(&headers, LOCATION).unwrap_or_else(|| "an unnamed place".into()),
+                location: redact(header_text(&headers, LOCATION).unwrap_or_else(|| "an unnamed place".into())),
             },
             code => BackstageError::Status { status: code, url, detail, after: String::new() },
         };
