@@ -177,7 +177,7 @@ fn a_files_sync_killed_anywhere_leaves_the_old_or_the_new_snapshot() {
 
 #[test]
 fn a_backstage_sync_killed_anywhere_leaves_the_old_or_the_new_snapshot() {
-    const ENTITIES: usize = 600;
+    const ENTITIES: usize = 300;
     let empty = tempfile::tempdir().unwrap();
     let Some(server) = backstage::Backstage::start(empty.path(), ENTITIES, |dir| write_catalog(dir, ENTITIES, 3)) else {
         return;

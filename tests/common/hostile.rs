@@ -41,7 +41,7 @@ pub fn evil(label: &str) -> String {
 }
 
 fn entity(kind: &str, name: &str, metadata: Value, spec: Value) -> Value {
-    let mut meta = json!({"name": name, "title": evil("title"), "description": evil("description"),
+    let mut meta = json!({"name": name, "title": evil(name), "description": evil("description"),
         "tags": ["ok", evil("tag")], "labels": {"evil": "x"},
         "annotations": {"evil/key": evil("annotation"), "callboard/runbook": "runbook.md"},
         "links": [{"url": format!("https://runbook.example/{}", SEQUENCES[0]), "title": evil("runbook link")}]});
