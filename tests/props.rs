@@ -202,7 +202,11 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    // Each case writes and loads a file: a twentieth of the cases asked for, 64 by default.
+    #![proptest_config(ProptestConfig {
+        cases: if std::env::var_os("PROPTEST_CASES").is_some() { ProptestConfig::default().cases / 20 } else { 64 },
+        ..ProptestConfig::default()
+    })]
 
     /// The files source's YAML splitter and loader, on a file of generated
     /// documents: problems are reported with a line inside the file.
