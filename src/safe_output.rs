@@ -180,6 +180,9 @@ mod tests {
         assert!(text.contains(r#"name: "pay\u009b2J""#), "{text}");
         let back: Value = serde_yaml::from_str(&text).unwrap();
         assert_eq!(back, value, "{text}");
-        assert!(text.starts_with("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  annotations: {}\n"), "{text}");
+        assert!(
+            text.starts_with("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  annotations: {}\n"),
+            "{text}"
+        );
     }
 }

@@ -15,11 +15,7 @@ use std::time::Duration;
 /// only): OSC, DCS, SOS, PM, APC, and every C1 control in UTF-8.
 fn foreign_sequence(raw: &[u8]) -> Option<String> {
     for (at, pair) in raw.windows(2).enumerate() {
-        let found = match pair {
-            [0x1b, b']' | b'P' | b'X' | b'^' | b'_'] => true,
-            [0xc2, 0x80..=0x9f] => true,
-            _ => false,
-        };
+        let found = matches!(pair, [0x1b, b']' | b'P' | b'X' | b'^' | b'_'] | [0xc2, 0x80..=0x9f]);
         if found {
             let from = at.saturating_sub(60);
             return Some(format!("at byte {at}: {:?}", String::from_utf8_lossy(&raw[from..(at + 20).min(raw.len())])));
@@ -38,7 +34,10 @@ fn foreign_sequence(raw: &[u8]) -> Option<String> {
         for (at, _) in text.match_indices(marker) {
             let before = &text[text.floor_char_boundary(at.saturating_sub(12))..at];
             if !before.contains('\\') {
-                return Some(format!("{marker} shown unescaped: {:?}", &text[text.floor_char_boundary(at.saturating_sub(60))..at + 10]));
+                return Some(format!(
+                    "{marker} shown unescaped: {:?}",
+                    &text[text.floor_char_boundary(at.saturating_sub(60))..at + 10]
+                ));
             }
         }
     }

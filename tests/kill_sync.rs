@@ -112,7 +112,10 @@ fn kill_rounds(
                 new.len()
             );
         };
-        eprintln!("{label} round {round}: SIGKILL at {:>7.1} ms ({status}): integrity ok, {which}", at.as_secs_f64() * 1e3);
+        eprintln!(
+            "{label} round {round}: SIGKILL at {:>7.1} ms ({status}): integrity ok, {which}",
+            at.as_secs_f64() * 1e3
+        );
     }
     eprintln!(
         "{label}: {} rounds, {} killed mid-sync, {} old, {} new, 0 partial, integrity_check ok in all",
@@ -150,7 +153,8 @@ fn write_catalog(dir: &Path, entities: usize, seed: u64) {
 #[test]
 fn a_files_sync_killed_anywhere_leaves_the_old_or_the_new_snapshot() {
     let work = tempfile::tempdir().unwrap();
-    let (catalog, cache_dir, state) = (work.path().join("catalog"), work.path().join("cache"), work.path().join("state"));
+    let (catalog, cache_dir, state) =
+        (work.path().join("catalog"), work.path().join("cache"), work.path().join("state"));
     let sync = || {
         let mut command = callboard(&cache_dir, &state);
         command.arg("--catalog-dir").arg(&catalog).args(["sync", "--full"]);
@@ -179,7 +183,8 @@ fn a_files_sync_killed_anywhere_leaves_the_old_or_the_new_snapshot() {
 fn a_backstage_sync_killed_anywhere_leaves_the_old_or_the_new_snapshot() {
     const ENTITIES: usize = 300;
     let empty = tempfile::tempdir().unwrap();
-    let Some(server) = backstage::Backstage::start(empty.path(), ENTITIES, |dir| write_catalog(dir, ENTITIES, 3)) else {
+    let Some(server) = backstage::Backstage::start(empty.path(), ENTITIES, |dir| write_catalog(dir, ENTITIES, 3))
+    else {
         return;
     };
     let work = tempfile::tempdir().unwrap();

@@ -68,10 +68,10 @@ fn a_known_token_is_never_cached_logged_or_shown() {
         Some(a) if a == format!("Bearer {TOKEN}") => Reply::Json(200, vec![], page()),
         _ => Reply::Json(401, vec![], "{}".into()),
     });
-    let rejecting = FakeServer::start(|_, _| {
-        Reply::Json(401, vec![], format!(r#"{{"error":{{"message":"bad token {TOKEN}"}}}}"#))
-    });
-    let failing = FakeServer::start(|_, _| Reply::Json(500, vec![], format!(r#"{{"error":{{"message":"echo {TOKEN}"}}}}"#)));
+    let rejecting =
+        FakeServer::start(|_, _| Reply::Json(401, vec![], format!(r#"{{"error":{{"message":"bad token {TOKEN}"}}}}"#)));
+    let failing =
+        FakeServer::start(|_, _| Reply::Json(500, vec![], format!(r#"{{"error":{{"message":"echo {TOKEN}"}}}}"#)));
     let dir = tempfile::tempdir().unwrap();
     let token_file = dir.path().join("token");
     std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();

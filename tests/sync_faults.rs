@@ -307,9 +307,7 @@ fn toml_string(text: &str) -> String {
 #[tokio::test]
 async fn a_cursor_repeated_forever_ends_the_sync_as_the_servers_fault() {
     // Always the same cursor, fresh names each page, no totalItems to go by.
-    let server = FakeServer::start(|i, _| {
-        ok(page_of(&[format!("a{i}"), format!("b{i}")], None, "the-same-cursor"))
-    });
+    let server = FakeServer::start(|i, _| ok(page_of(&[format!("a{i}"), format!("b{i}")], None, "the-same-cursor")));
     for full in [true, false] {
         let previous = Previous::new(&server.url());
         let before = server.seen().len();
@@ -329,9 +327,8 @@ async fn a_cursor_repeated_forever_ends_the_sync_as_the_servers_fault() {
 #[tokio::test]
 async fn a_cursor_that_never_ends_the_item_count_is_the_servers_fault() {
     // New cursors forever, while totalItems says 3.
-    let server = FakeServer::start(|i, _| {
-        ok(page_of(&[format!("a{i}"), format!("b{i}")], Some(3), &format!("cursor-{i}")))
-    });
+    let server =
+        FakeServer::start(|i, _| ok(page_of(&[format!("a{i}"), format!("b{i}")], Some(3), &format!("cursor-{i}"))));
     for full in [true, false] {
         let previous = Previous::new(&server.url());
         let err = previous.sync(&client(&server, ""), full).await.unwrap_err().to_string();

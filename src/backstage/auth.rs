@@ -259,7 +259,10 @@ mod tests {
         // The argv in the message is the test's own script; what matters is what follows it.
         let err = err.split_once("`: ").unwrap().1.to_string();
         assert!(!err.contains(secret) && !err.contains("c2VjcmV0"), "{err}");
-        assert!(err.contains("exit status: 1") && err.contains("refresh failed for token=[redacted] (expired)"), "{err}");
+        assert!(
+            err.contains("exit status: 1") && err.contains("refresh failed for token=[redacted] (expired)"),
+            "{err}"
+        );
 
         let empty = TokenSource::File(dir.path().join("missing"));
         assert!(empty.read().await.unwrap_err().to_string().starts_with("token_file "));

@@ -57,26 +57,46 @@ pub fn entities() -> Vec<Value> {
     let mut deps: Vec<String> = (0..10_000).map(|i| format!("component:default/dep-{i}")).collect();
     deps.push("component:default/cyc-a".into());
     let component = |name: &str, depends: Vec<String>| {
-        entity("Component", name, json!({}),
+        entity(
+            "Component",
+            name,
+            json!({}),
             json!({"type": evil("type"), "lifecycle": evil("lifecycle"), "owner": "group:default/team-evil",
-                   "system": "evil-system", "dependsOn": depends, "providesApis": ["evil-api"]}))
+                   "system": "evil-system", "dependsOn": depends, "providesApis": ["evil-api"]}),
+        )
     };
     vec![
         component("evil-service", deps),
         component("cyc-a", vec!["component:default/cyc-b".into()]),
         component("cyc-b", vec!["component:default/cyc-a".into(), "component:default/evil-service".into()]),
         component(&long_name(), vec![]),
-        entity("Component", "huge", json!({"description": evil(&"x".repeat(1 << 20))}),
-            json!({"type": "service", "lifecycle": "production", "owner": "team-evil"})),
-        entity("API", "evil-api", json!({}),
-            json!({"type": "openapi", "lifecycle": "production", "owner": "team-evil", "definition": evil("def")})),
+        entity(
+            "Component",
+            "huge",
+            json!({"description": evil(&"x".repeat(1 << 20))}),
+            json!({"type": "service", "lifecycle": "production", "owner": "team-evil"}),
+        ),
+        entity(
+            "API",
+            "evil-api",
+            json!({}),
+            json!({"type": "openapi", "lifecycle": "production", "owner": "team-evil", "definition": evil("def")}),
+        ),
         entity("System", "evil-system", json!({}), json!({"owner": "team-evil"})),
-        entity("Group", "team-evil", json!({}),
+        entity(
+            "Group",
+            "team-evil",
+            json!({}),
             json!({"type": "team", "children": [], "members": ["mallory"],
-                   "profile": {"displayName": evil("Team"), "email": format!("team{}@evil.example", SEQUENCES[1])}})),
-        entity("User", "mallory", json!({}),
+                   "profile": {"displayName": evil("Team"), "email": format!("team{}@evil.example", SEQUENCES[1])}}),
+        ),
+        entity(
+            "User",
+            "mallory",
+            json!({}),
             json!({"memberOf": ["team-evil"],
-                   "profile": {"displayName": evil("Mallory"), "email": format!("m{}@evil.example", SEQUENCES[3])}})),
+                   "profile": {"displayName": evil("Mallory"), "email": format!("m{}@evil.example", SEQUENCES[3])}}),
+        ),
     ]
 }
 
@@ -111,5 +131,8 @@ pub fn first_unsafe(bytes: &[u8]) -> Option<String> {
             return Some(format!("{c:?} at byte {at}: …{:?}", &text[from..text.floor_char_boundary(at + 8)]));
         }
     }
-    ["PWNED", "HOSTILE", "]0;", "[2J", "[5m"].iter().find(|m| text.contains(*m)).map(|m| format!("the text {m:?} of a dropped sequence"))
+    ["PWNED", "HOSTILE", "]0;", "[2J", "[5m"]
+        .iter()
+        .find(|m| text.contains(*m))
+        .map(|m| format!("the text {m:?} of a dropped sequence"))
 }

@@ -6,7 +6,7 @@
 
 use crate::backstage::BackstageError;
 use std::collections::HashSet;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 
 /// What one listing has received so far.
 pub(super) struct PageGuard {
@@ -36,7 +36,12 @@ impl PageGuard {
     }
 
     /// Check one page: its item count, its `totalItems` and its next cursor.
-    pub(super) fn page(&mut self, items: usize, total: Option<usize>, next: Option<&str>) -> Result<(), BackstageError> {
+    pub(super) fn page(
+        &mut self,
+        items: usize,
+        total: Option<usize>,
+        next: Option<&str>,
+    ) -> Result<(), BackstageError> {
         self.pages += 1;
         self.items += items;
         if let Some(total) = total {
@@ -64,9 +69,7 @@ impl PageGuard {
                 )));
             }
         }
-        let mut hasher = self.hasher.build_hasher();
-        cursor.hash(&mut hasher);
-        if !self.cursors.insert(hasher.finish()) {
+        if !self.cursors.insert(self.hasher.hash_one(cursor)) {
             return Err(self.fault(format!(
                 "page {} gave a nextCursor it had already given; following it would loop forever",
                 self.pages
