@@ -122,6 +122,6 @@ fn every_other_subcommand_writes_only_clean_text() {
     assert!(text.contains("dep-9999") && text.contains("cyc-a"), "{}", &text[..text.len().min(400)]);
     let out = fixture.safe(&["search", "--json"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains(&long) && text.contains("title 決済🚀"), "{}", &text[..text.len().min(600)]);
+    assert!(text.contains(&long) && text.contains("evil-service 決済🚀"), "{}", &text[..text.len().min(600)]);
     assert!(Path::new(&fixture.dir.path().join("cache")).exists());
 }
