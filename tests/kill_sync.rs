@@ -3,7 +3,7 @@
 //! or a part. Once for a files-source sync, once for a sync from the real
 //! Backstage harness.
 //!
-//! Rounds per source: 20 by default (CI, well under a minute with the
+//! Rounds per source: 15 by default (CI, well under a minute with the
 //! Backstage start); `CALLBOARD_KILL_ROUNDS=200 cargo test --test kill_sync
 //! -- --nocapture` for the figures in RELIABILITY.md (with
 //! `CALLBOARD_KILL_MAX_MS=60000` so kills can land anywhere in a slow sync).
@@ -18,7 +18,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn rounds() -> usize {
-    std::env::var("CALLBOARD_KILL_ROUNDS").ok().and_then(|n| n.parse().ok()).unwrap_or(20)
+    std::env::var("CALLBOARD_KILL_ROUNDS").ok().and_then(|n| n.parse().ok()).unwrap_or(15)
 }
 
 /// xorshift64*, seeded from the clock unless CALLBOARD_KILL_SEED is set.
@@ -86,10 +86,10 @@ fn kill_rounds(
     let mut rng = Rng::new();
     let mut outcome = Outcome { killed: 0, old: 0, new: 0 };
     // Kill points spread over the whole run, start-up and commit included;
-    // at most CALLBOARD_KILL_MAX_MS (default 4 s) in, so that a slow,
+    // at most CALLBOARD_KILL_MAX_MS (default 2.5 s) in, so that a slow,
     // loaded machine keeps the test within CI's time (every kill then lands
     // mid-sync, and the round's answer is "old").
-    let max_ms = std::env::var("CALLBOARD_KILL_MAX_MS").ok().and_then(|n| n.parse().ok()).unwrap_or(4_000u64);
+    let max_ms = std::env::var("CALLBOARD_KILL_MAX_MS").ok().and_then(|n| n.parse().ok()).unwrap_or(2_500u64);
     let span = (typical.as_micros() as u64 * 11 / 10).clamp(1_000, max_ms * 1_000);
     for round in 0..rounds() {
         remove_cache(cache);
@@ -186,7 +186,7 @@ fn a_files_sync_killed_anywhere_leaves_the_old_or_the_new_snapshot() {
 
 #[test]
 fn a_backstage_sync_killed_anywhere_leaves_the_old_or_the_new_snapshot() {
-    const ENTITIES: usize = 300;
+    const ENTITIES: usize = 200;
     let empty = tempfile::tempdir().unwrap();
     let Some(server) = backstage::Backstage::start(empty.path(), ENTITIES, |dir| write_catalog(dir, ENTITIES, 3))
     else {
