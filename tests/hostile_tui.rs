@@ -77,10 +77,15 @@ fn no_hostile_sequence_reaches_the_terminal() {
         ("tab 4", b"\t"),
         ("tab 5", b"\t"),
         ("runbook", b"b"),
+        // The second choice is the local runbook (the first a web page).
+        ("down", b"j"),
         ("open runbook", b"\r"),
         ("toc", b"t"),
         ("close toc", b"\x1b"),
         ("next link", b"\t"),
+        // Out of the viewer and the picker: `o` there would open the page
+        // in a browser, or copy its address with callboard's own OSC 52.
+        ("back", b"\x1b"),
         ("back", b"\x1b"),
         ("back", b"\x1b"),
         ("owner", b"o"),
@@ -99,6 +104,7 @@ fn no_hostile_sequence_reaches_the_terminal() {
         ("help", b"?"),
         ("close", b"\x1b"),
     ];
+    let mut runbook_shown = false;
     for (what, keys) in steps {
         pty.send(keys);
         pty.settle(Duration::from_millis(150), Duration::from_secs(10));
@@ -106,10 +112,13 @@ fn no_hostile_sequence_reaches_the_terminal() {
             panic!("after {what}: {problem}\nscreen:\n{}", pty.screen_text());
         }
         let screen = pty.screen_text();
+        // The local runbook's heading, in the viewer or its table of contents.
+        runbook_shown |= screen.contains("Restart") && screen.contains("Runbook");
         for remnant in ["]0;", "[2J", "[5m", "[?1049h", "+q", "8;;http"] {
             assert!(!unescaped(&screen, remnant), "after {what}: {remnant:?} on screen:\n{screen}");
         }
     }
+    assert!(runbook_shown, "the runbook never reached the doc viewer");
     pty.send(b"q");
     pty.wait_exit(Duration::from_secs(5));
     let raw = pty.raw();
