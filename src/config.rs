@@ -31,6 +31,9 @@ pub struct Config {
     /// Health probes (src/health/config.rs).
     #[serde(default)]
     pub health: crate::health::HealthConfig,
+    /// Problems worth a warning but not a refusal (file permissions).
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 /// One Backstage server.
@@ -64,6 +67,12 @@ pub struct Instance {
     /// Entities per page when syncing.
     #[serde(default = "default_page_size")]
     pub page_size: usize,
+    /// Most HTTP requests one sync may send, retries included.
+    #[serde(default = "default_sync_max_requests")]
+    pub sync_max_requests: u64,
+    /// Most seconds one sync may take, waits for Retry-After included.
+    #[serde(default = "default_sync_timeout")]
+    pub sync_timeout: u64,
 }
 
 fn default_connect_timeout() -> u64 {
@@ -74,6 +83,16 @@ fn default_request_timeout() -> u64 {
 }
 fn default_page_size() -> usize {
     500
+}
+/// A 250k catalog takes ≈ 1,000 requests at the default page size; ten
+/// times that is room for retries, never a server paging forever.
+fn default_sync_max_requests() -> u64 {
+    10_000
+}
+/// A 250k full sync takes well under a minute on loopback; ten minutes
+/// allows a slow server, not one that never ends.
+fn default_sync_timeout() -> u64 {
+    600
 }
 
 /// Where runbooks are found besides links that say "runbook".
@@ -125,7 +144,9 @@ impl Config {
     pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| ConfigError::Read { path: path.to_path_buf(), message: e.to_string() })?;
-        Config::from_str_at(&text, path)
+        let mut config = Config::from_str_at(&text, path)?;
+        config.warnings = permission_warnings(path, &config);
+        Ok(config)
     }
 
     pub fn from_str_at(text: &str, path: &Path) -> Result<Config, ConfigError> {
@@ -170,6 +191,12 @@ impl Config {
             if inst.page_size == 0 || inst.page_size > 10_000 {
                 return Err(invalid("page_size", format!("instance `{}`: page_size must be 1..=10000", inst.name)));
             }
+            if inst.sync_max_requests == 0 {
+                return Err(invalid("sync_max_requests", format!("instance `{}`: must be at least 1", inst.name)));
+            }
+            if inst.sync_timeout == 0 {
+                return Err(invalid("sync_timeout", format!("instance `{}`: must be at least 1 second", inst.name)));
+            }
         }
         if let Some(me) = &self.me {
             if crate::catalog::EntityRef::parse(me, Some("user"), "default").is_err() {
@@ -194,6 +221,47 @@ impl Config {
 
     pub fn instance(&self, name: &str) -> Option<&Instance> {
         self.instances.iter().find(|i| i.name == name)
+    }
+}
+
+/// A config that names a token file should be readable by its owner only,
+/// and so should the token file: either one open to the group or to
+/// everyone points others at the token.
+pub fn permission_warnings(path: &Path, config: &Config) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let files: Vec<&PathBuf> = config.instances.iter().filter_map(|i| i.token_file.as_ref()).collect();
+    if files.is_empty() {
+        return warnings;
+    }
+    let mut check = |file: &Path, what: &str| {
+        if let Some(mode) = group_or_world_readable(file) {
+            warnings.push(format!(
+                "{what} {} can be read by {} (mode {mode:o}); run `chmod 600 {}`",
+                file.display(),
+                if mode & 0o004 != 0 { "everyone" } else { "its group" },
+                file.display()
+            ));
+        }
+    };
+    check(path, "config file (it names a token_file)");
+    for file in files {
+        check(file, "token_file");
+    }
+    warnings
+}
+
+/// The permission bits when group or others may read the file.
+fn group_or_world_readable(path: &Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+        (mode & 0o044 != 0).then_some(mode)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
     }
 }
 
@@ -234,6 +302,28 @@ mod tests {
     fn wrong_type_names_line() {
         let err = parse("sync_interval = \"often\"\n").unwrap_err().to_string();
         assert!(err.contains("line 1"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_readable_config_naming_a_token_file_is_warned_about() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let (config, token) = (dir.path().join("config.toml"), dir.path().join("token"));
+        std::fs::write(&token, "t0ken\n").unwrap();
+        let text = format!("[[instance]]\nname = \"a\"\nurl = \"http://x\"\ntoken_file = \"{}\"\n", token.display());
+        std::fs::write(&config, text).unwrap();
+        let chmod = |p: &Path, mode| std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
+        chmod(&config, 0o600);
+        chmod(&token, 0o600);
+        assert!(Config::from_file(&config).unwrap().warnings.is_empty());
+        chmod(&config, 0o644);
+        chmod(&token, 0o640);
+        let warnings = Config::from_file(&config).unwrap().warnings;
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0].contains("can be read by everyone (mode 644); run `chmod 600"), "{warnings:?}");
+        assert!(warnings[1].starts_with("token_file ") && warnings[1].contains("its group"), "{warnings:?}");
+        assert!(!warnings.concat().contains("t0ken"));
     }
 
     #[test]

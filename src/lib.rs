@@ -20,6 +20,7 @@ pub mod logging;
 pub mod msg;
 pub mod paths;
 pub mod plural;
+pub mod safe_output;
 pub mod sanitize;
 pub mod screens;
 pub mod search;

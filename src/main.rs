@@ -26,6 +26,10 @@ fn main() {
 
 fn run(cli: Cli) -> Result<(), callboard::cli::Exit> {
     let config = Config::load(cli.global.config.as_deref()).map_err(anyhow::Error::from)?;
+    for warning in &config.warnings {
+        tracing::warn!("{warning}");
+        eprintln!("callboard: warning: {warning}");
+    }
     let source = Source::select(&cli.global.choice(), &config)?;
     match cli.command {
         Some(command) => run_with_config(command, &source, &config),

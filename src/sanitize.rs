@@ -44,7 +44,7 @@ fn clean(text: &str, keep_newlines: bool) -> String {
 }
 
 /// Bidi overrides and similar can reorder what the user sees; drop them.
-fn is_invisible_format(c: char) -> bool {
+pub fn is_invisible_format(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
 }
 

@@ -4,7 +4,7 @@
 #[path = "common/fake_http.rs"]
 mod fake_http;
 
-use callboard::backstage::{BackstageError, Client, RetryPolicy};
+use callboard::backstage::{BackstageError, Client, RetryPolicy, SyncLimits};
 use callboard::catalog::cache::{Cache, StoredEntity};
 use callboard::config::{Config, Instance};
 use callboard::sync::backstage::{sync_with_client, SyncError, SyncMode, SyncReport};
@@ -42,6 +42,20 @@ fn page(names: &[&str], next: Option<&str>) -> String {
         None => json!({}),
     };
     json!({"items": items, "totalItems": 3, "pageInfo": info}).to_string()
+}
+
+/// A page of `names` announcing `total` (or no totalItems at all).
+fn page_of(names: &[String], total: Option<usize>, next: &str) -> String {
+    let items: Vec<Value> = names.iter().map(|n| entity(n, &format!("etag-{n}"))).collect();
+    let mut body = json!({"items": items, "pageInfo": {"nextCursor": next}});
+    if let Some(total) = total {
+        body["totalItems"] = json!(total);
+    }
+    body.to_string()
+}
+
+fn limited(server: &FakeServer, extra: &str, max_requests: u64, secs: u64) -> Client {
+    client(server, extra).with_sync_limits(SyncLimits { max_requests, max_duration: Duration::from_secs(secs) })
 }
 
 fn ok(body: String) -> Reply {
@@ -288,4 +302,98 @@ fn the_cli_fails_with_the_typed_error_and_keeps_the_cache() {
 
 fn toml_string(text: &str) -> String {
     format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+#[tokio::test]
+async fn a_cursor_repeated_forever_ends_the_sync_as_the_servers_fault() {
+    // Always the same cursor, fresh names each page, no totalItems to go by.
+    let server = FakeServer::start(|i, _| ok(page_of(&[format!("a{i}"), format!("b{i}")], None, "the-same-cursor")));
+    for full in [true, false] {
+        let previous = Previous::new(&server.url());
+        let before = server.seen().len();
+        let started = Instant::now();
+        let err = previous.sync(&client(&server, ""), full).await.unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+        assert!(matches!(err, SyncError::Backstage(BackstageError::ServerFault { .. })), "{err:?}");
+        let text = err.to_string();
+        assert!(text.contains("is at fault: page 2 gave a nextCursor it had already given"), "{text}");
+        assert!(text.contains("the cache is unchanged"), "{text}");
+        // Page 1, page 2 and at most the request already in flight.
+        assert!(server.seen().len() - before <= 3, "full={full}: {} requests", server.seen().len() - before);
+        previous.assert_untouched();
+    }
+}
+
+#[tokio::test]
+async fn a_cursor_that_never_ends_the_item_count_is_the_servers_fault() {
+    // New cursors forever, while totalItems says 3.
+    let server =
+        FakeServer::start(|i, _| ok(page_of(&[format!("a{i}"), format!("b{i}")], Some(3), &format!("cursor-{i}"))));
+    for full in [true, false] {
+        let previous = Previous::new(&server.url());
+        let err = previous.sync(&client(&server, ""), full).await.unwrap_err().to_string();
+        assert!(err.contains("is at fault: it sent 4 entities in 2 pages after announcing totalItems = 3"), "{err}");
+        previous.assert_untouched();
+    }
+
+    // New cursors and no totalItems: only the request limit can end it.
+    let server = FakeServer::start(|i, _| ok(page_of(&[format!("a{i}")], None, &format!("cursor-{i}"))));
+    for full in [true, false] {
+        let previous = Previous::new(&server.url());
+        let before = server.seen().len();
+        let err = previous.sync(&limited(&server, "", 40, 60), full).await.unwrap_err();
+        let text = err.to_string();
+        assert!(text.starts_with("the sync stopped: it sent 40 requests, the most one sync may send"), "{text}");
+        assert!(text.contains("raise sync_max_requests"), "{text}");
+        assert_eq!(server.seen().len() - before, 40);
+        previous.assert_untouched();
+    }
+}
+
+#[tokio::test]
+async fn a_429_storm_never_outlasts_the_sync_time_limit() {
+    // Each Retry-After fits the per-request cap (10 s) but not the sync's 3 s.
+    let server = FakeServer::start(|_, _| Reply::Json(429, vec![("Retry-After", "2".into())], "{}".into()));
+    let previous = Previous::new(&server.url());
+    let started = Instant::now();
+    let err = previous.sync(&limited(&server, "", 1000, 3), true).await.unwrap_err().to_string();
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(3), "{took:?}");
+    assert!(err.contains("asked to wait 2s before retrying") && err.contains("raise sync_timeout"), "{err}");
+    assert_eq!(server.seen().len(), 2, "one wait of 2 s fits, the second does not");
+    previous.assert_untouched();
+
+    // A server that hangs longer than the sync may last: the time limit ends it.
+    let server = FakeServer::start(|_, _| Reply::Hang);
+    let previous = Previous::new(&server.url());
+    let started = Instant::now();
+    let err = previous.sync(&limited(&server, "request_timeout = 60", 1000, 2), false).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
+    assert!(err.to_string().starts_with("the sync stopped: it ran for 2s"), "{err}");
+    previous.assert_untouched();
+}
+
+#[test]
+fn the_cli_ends_a_looping_sync_with_the_servers_fault() {
+    let server = FakeServer::start(|i, _| ok(page_of(&[format!("a{i}")], None, "loop")));
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, format!("[[instance]]\nname = \"loop\"\nurl = \"{}\"\n", server.url())).unwrap();
+    let cache_dir = dir.path().join("cache");
+    let previous = Previous::new(&server.url());
+    std::fs::create_dir_all(&cache_dir).unwrap();
+    std::fs::copy(&previous.path, cache_dir.join("instance-loop.sqlite")).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_callboard"))
+        .args(["--config", config.to_str().unwrap(), "--instance", "loop", "sync"])
+        .env("CALLBOARD_CACHE_DIR", &cache_dir)
+        .env("CALLBOARD_STATE_DIR", dir.path().join("state"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("is at fault: page 2 gave a nextCursor it had already given"), "{stderr}");
+    assert!(server.seen().len() <= 3, "{} requests", server.seen().len());
+    let cache = Cache::open(&cache_dir.join("instance-loop.sqlite")).unwrap();
+    assert_eq!(cache.entity_count(), 1);
+    assert_eq!(cache.meta("synced_at").as_deref(), Some("1000"));
 }

@@ -23,6 +23,17 @@ impl Token {
     }
 }
 
+impl Token {
+    /// `text` with every copy of the token replaced: a server may echo the
+    /// token it was sent in an error body or a Location header.
+    pub(crate) fn redact(&self, text: String) -> String {
+        if self.0.is_empty() || !text.contains(&self.0) {
+            return text;
+        }
+        text.replace(&self.0, "[redacted]")
+    }
+}
+
 impl std::fmt::Debug for Token {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Token(<redacted>)")
@@ -57,7 +68,12 @@ impl TokenSource {
             TokenSource::None => "the instance config (it sets no token_env, token_file or token_command)".into(),
             TokenSource::Env(name) => format!("token_env {name}"),
             TokenSource::File(path) => format!("token_file {}", path.display()),
-            TokenSource::Command(argv) => format!("token_command `{}`", argv.join(" ")),
+            // The program only: its arguments may carry a secret of their own.
+            TokenSource::Command(argv) => match argv.split_first() {
+                Some((program, [])) => format!("token_command `{program}`"),
+                Some((program, _)) => format!("token_command `{program} …`"),
+                None => "token_command".into(),
+            },
         }
     }
 
@@ -91,8 +107,9 @@ impl TokenSource {
     }
 }
 
-/// Run argv (no shell) and return its stdout. Errors mention the exit status
-/// and stderr, never stdout, which may hold a token.
+/// Run argv (no shell) and return its stdout. A failure is reported by its
+/// exit status and at most the first line of stderr, redacted: a helper may
+/// print the token there (or on stdout) before failing.
 async fn run_command(argv: &[String]) -> Result<String, String> {
     let (program, args) = argv.split_first().ok_or_else(|| "the command is empty".to_string())?;
     let child = tokio::process::Command::new(program)
@@ -108,12 +125,50 @@ async fn run_command(argv: &[String]) -> Result<String, String> {
         Ok(Ok(output)) => output,
     };
     if !output.status.success() {
-        let stderr = crate::sanitize::clean_line(String::from_utf8_lossy(&output.stderr).trim());
-        let stderr: String = stderr.chars().take(200).collect();
-        let said = if stderr.is_empty() { String::new() } else { format!(": {stderr}") };
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let said = redacted_first_line(&String::from_utf8_lossy(&output.stderr), &stdout);
+        let said = if said.is_empty() { String::new() } else { format!("; its stderr began: {said}") };
         return Err(format!("it failed ({}){said}", output.status));
     }
     String::from_utf8(output.stdout).map_err(|_| "it printed something that is not UTF-8".to_string())
+}
+
+/// Longest stderr excerpt shown, in characters.
+const STDERR_SHOWN: usize = 120;
+
+/// The first non-empty line of a failed helper's stderr, cleaned, cut short,
+/// with anything that may be a secret replaced by `[redacted]`: every word
+/// the helper wrote to stdout, and every run of token-like characters long
+/// enough to be a token (16 or more, or 8 or more with a digit).
+pub(crate) fn redacted_first_line(stderr: &str, stdout: &str) -> String {
+    let line = stderr.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+    let mut line = crate::sanitize::clean_line(line);
+    for word in stdout.split_whitespace().filter(|w| w.len() >= 4) {
+        line = line.replace(word, "[redacted]");
+    }
+    let token_char = |c: char| c.is_ascii_alphanumeric() || "._~+/-".contains(c);
+    let mut out = String::with_capacity(line.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        let secret_like = run.len() >= 16 || (run.len() >= 8 && run.chars().any(|c| c.is_ascii_digit()));
+        out.push_str(if secret_like { "[redacted]" } else { run });
+        run.clear();
+    };
+    for c in line.chars() {
+        if token_char(c) {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    let cut: String = out.chars().take(STDERR_SHOWN).collect();
+    if out.chars().count() > STDERR_SHOWN {
+        format!("{cut}…")
+    } else {
+        cut
+    }
 }
 
 /// The token in use, read on first need and re-read when rejected.
@@ -152,6 +207,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn stderr_is_redacted_cut_and_cleaned() {
+        assert_eq!(redacted_first_line("\n  hunter2 is wrong\nmore", "hunter2\n"), "[redacted] is wrong");
+        assert_eq!(redacted_first_line("bad ghp_0123456789abcdefABCDEF", ""), "bad [redacted]");
+        assert_eq!(redacted_first_line("code 42 at step9x", ""), "code 42 at step9x");
+        assert_eq!(redacted_first_line("a\u{1b}]0;x\u{7}b", ""), "ab");
+        assert!(redacted_first_line(&"word ".repeat(100), "").ends_with('…'));
+    }
+
+    #[test]
     fn debug_never_shows_the_token() {
         let token = Token("s3cret-token".into());
         assert_eq!(format!("{token:?}"), "Token(<redacted>)");
@@ -174,14 +238,31 @@ mod tests {
             "{err}"
         );
 
-        // A failing command: stderr is shown, stdout (which could be a token) is not.
+        // A failing command: its status and the first line of stderr, never stdout.
         let failing = TokenSource::Command(vec![
             "sh".into(),
             "-c".into(),
-            "printf '%s%s\\n' lea ked; echo nope >&2; exit 3".into(),
+            "printf '%s%s\\n' lea ked; echo nope >&2; echo second >&2; exit 3".into(),
         ]);
         let err = failing.read().await.unwrap_err().to_string();
-        assert!(err.contains("nope") && !err.contains("leaked"), "{err}");
+        assert!(err.ends_with("`: it failed (exit status: 3); its stderr began: nope"), "{err}");
+        assert!(!err.contains("leaked"), "{err}");
+
+        // A helper that prints the token to stderr, then fails.
+        let secret = "eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXRva2Vu.Zm9v";
+        let leaky = TokenSource::Command(vec![
+            "sh".into(),
+            "-c".into(),
+            format!("echo \"refresh failed for token={secret} (expired)\" >&2; exit 1"),
+        ]);
+        let err = leaky.read().await.unwrap_err().to_string();
+        // The argv in the message is the test's own script; what matters is what follows it.
+        let err = err.split_once("`: ").unwrap().1.to_string();
+        assert!(!err.contains(secret) && !err.contains("c2VjcmV0"), "{err}");
+        assert!(
+            err.contains("exit status: 1") && err.contains("refresh failed for token=[redacted] (expired)"),
+            "{err}"
+        );
 
         let empty = TokenSource::File(dir.path().join("missing"));
         assert!(empty.read().await.unwrap_err().to_string().starts_with("token_file "));

@@ -55,6 +55,14 @@ pub enum BackstageError {
 
     #[error("the answer from {url} is not what the Backstage catalog API sends ({detail}); check the instance url")]
     NotCatalog { url: String, detail: String },
+
+    /// The server broke the paging contract; following it would never end.
+    #[error("the server at {url} is at fault: {detail}; the sync stopped and the cache is unchanged (report this to the server's operators)")]
+    ServerFault { url: String, detail: String },
+
+    /// The sync spent its request or time limit.
+    #[error("the sync stopped: {detail}; the cache is unchanged (raise {key} for this instance if the catalog is really this large or slow)")]
+    OverLimit { detail: String, key: &'static str },
 }
 
 impl BackstageError {

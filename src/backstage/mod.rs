@@ -3,6 +3,7 @@
 //! through, so every call gets the same retry, auth and redirect rules.
 
 pub mod auth;
+pub mod budget;
 pub mod catalog;
 pub mod error;
 pub mod retry;
@@ -10,6 +11,7 @@ pub mod scaffolder;
 pub mod techdocs;
 
 pub use auth::{Token, TokenSource};
+pub use budget::SyncLimits;
 pub use catalog::{EntityBrief, EntityPage, LIST_FIELDS};
 pub use error::BackstageError;
 pub use retry::RetryPolicy;
@@ -34,6 +36,7 @@ pub struct Client {
     retry: RetryPolicy,
     request_timeout: Duration,
     counters: Counters,
+    budget: budget::Budget,
 }
 
 impl std::fmt::Debug for Client {
@@ -126,6 +129,7 @@ impl Client {
             retry: RetryPolicy::default(),
             request_timeout: Duration::from_secs(instance.request_timeout.max(1)),
             counters: Counters::default(),
+            budget: budget::Budget::new(Some(SyncLimits::from_instance(instance))),
         })
     }
 
@@ -146,7 +150,30 @@ impl Client {
             retry,
             request_timeout: self.request_timeout,
             counters: Counters::default(),
+            // Its own window: a docs job never counts against a sync's limits.
+            budget: budget::Budget::new(self.budget.limits()),
         }
+    }
+
+    /// Replace the per-sync limits (tests use small ones).
+    pub fn with_sync_limits(mut self, limits: SyncLimits) -> Client {
+        self.budget = budget::Budget::new(Some(limits));
+        self
+    }
+
+    /// The limits one sync with this client must keep.
+    pub fn sync_limits(&self) -> Option<SyncLimits> {
+        self.budget.limits()
+    }
+
+    /// Start a sync's window: from now, requests and time count against its limits.
+    pub fn begin_sync(&self) {
+        self.budget.open(self.counters.requests.load(Ordering::Relaxed));
+    }
+
+    /// End the sync's window; requests outside one are not limited.
+    pub fn end_sync(&self) {
+        self.budget.close();
     }
 
     pub fn base_url(&self) -> &str {
@@ -197,6 +224,7 @@ impl Client {
         let (mut attempt, mut waited, mut reauthed) = (0u32, Duration::ZERO, false);
         loop {
             attempt += 1;
+            self.budget.check_request(self.counters.requests.load(Ordering::Relaxed))?;
             let token = self.auth.token().await?;
             let result = self
                 .send_once(&method, &url, &shown, query, body.as_deref(), &token)
@@ -229,6 +257,7 @@ impl Client {
                     _ => with_attempts(failure.error, attempt),
                 });
             }
+            self.budget.check_wait(delay)?;
             tracing::warn!(url = %shown, attempt, delay_ms = delay.as_millis() as u64, error = %failure.error, "retrying");
             tokio::time::sleep(delay).await;
             waited += delay;
@@ -285,7 +314,11 @@ impl Client {
             self.counters.bytes_decoded.fetch_add(decoded.len() as u64, Ordering::Relaxed);
             return Ok(decoded);
         }
-        let detail = server_message(&decoded.unwrap_or_default());
+        let redact = |text: String| match token {
+            Some(token) => token.redact(text),
+            None => text,
+        };
+        let detail = redact(server_message(&decoded.unwrap_or_default()));
         let url = shown.to_string();
         let error = match status.as_u16() {
             401 => BackstageError::Unauthorized { url, source_desc: self.auth.source.describe() },
@@ -293,7 +326,7 @@ impl Client {
             404 => BackstageError::NotFound { url },
             300..=399 => BackstageError::Redirect {
                 url,
-                location: header_text(&headers, LOCATION).unwrap_or_else(|| "an unnamed place".into()),
+                location: redact(header_text(&headers, LOCATION).unwrap_or_else(|| "an unnamed place".into())),
             },
             code => BackstageError::Status { status: code, url, detail, after: String::new() },
         };

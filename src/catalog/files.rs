@@ -238,12 +238,34 @@ fn parse_document(text: &str) -> ParsedDocument {
         // document's offset, so drop its own "at line N column M".
         let message = e.to_string();
         let message = message.split(" at line ").next().unwrap_or(&message).to_string();
-        (e.location().map_or(1, |l| l.line()), message)
+        (e.location().map_or(1, |l| file_line(text, l.line())), message)
     })?;
     if yaml.is_null() {
         return Ok(None);
     }
     serde_json::to_value(yaml).map(Some).map_err(|e| (1, e.to_string()))
+}
+
+/// The line as an editor counts it for YAML's line `yaml_line`: YAML also
+/// breaks lines at a lone CR, NEL (U+0085) and U+2028/U+2029, which would
+/// otherwise point past the end of the file (found by tests/props.rs).
+fn file_line(text: &str, yaml_line: usize) -> usize {
+    let (mut yaml, mut real) = (1, 1);
+    let mut chars = text.chars().peekable();
+    while yaml < yaml_line {
+        match chars.next() {
+            None => break,
+            Some('\n') => real += 1,
+            Some('\r') if chars.peek() == Some(&'\n') => {
+                chars.next();
+                real += 1;
+            }
+            Some('\r' | '\u{85}' | '\u{2028}' | '\u{2029}') => {}
+            Some(_) => continue,
+        }
+        yaml += 1;
+    }
+    real
 }
 
 /// `$text`, `$json`, `$yaml` with a relative path are read from disk like
@@ -389,6 +411,15 @@ mod tests {
         let docs = split_documents("a: 1\n---\nb: 2\nc: 3\n--- # comment\nd: 4\n");
         let firsts: Vec<usize> = docs.iter().map(|d| d.first_line).collect();
         assert_eq!(firsts, vec![1, 3, 6]);
+    }
+
+    #[test]
+    fn yaml_only_line_breaks_do_not_push_lines_past_the_end() {
+        assert_eq!(file_line("a\u{85}b\nc: [\n", 3), 2);
+        assert_eq!(file_line("a\r\nb\rc\nd", 4), 3);
+        assert_eq!(file_line("a\nb\n", 2), 2);
+        let (line, _) = parse_document("0\u{85}\nkind: [a,\n").unwrap_err();
+        assert!(line <= 3, "{line}");
     }
 
     #[test]

@@ -16,11 +16,11 @@ pub fn run(catalog: &Catalog, cache: &Cache, entity: &str, format: Format, out: 
         .raw(&summary.key)
         .map_err(anyhow::Error::from)?
         .ok_or_else(|| Exit::new(1, format!("{} vanished from the cache", summary.key)))?;
+    // Escaped so that no control or bidi character reaches stdout raw.
     let text = match format {
-        Format::Json => serde_json::to_string_pretty(&raw).map_err(anyhow::Error::from)?,
-        Format::Yaml => serde_yaml::to_string(&raw).map_err(anyhow::Error::from)?,
+        Format::Json => crate::safe_output::json_pretty(&raw),
+        Format::Yaml => crate::safe_output::yaml(&raw),
     };
-    // JSON/YAML escape control characters in strings, so this is terminal-safe.
     writeln!(out, "{}", text.trim_end()).map_err(anyhow::Error::from)?;
     Ok(())
 }

@@ -75,6 +75,10 @@ struct Reader {
 }
 
 pub fn parse(source: &str) -> ParsedDoc {
+    // Escape sequences are dropped whole before tokenizing, which would
+    // otherwise split them at tags; what entities spell is cleaned per token.
+    let cleaned = crate::sanitize::clean_multiline(source);
+    let source = cleaned.as_str();
     let lower = source.get(..source.len().min(4_000_000)).unwrap_or(source).to_ascii_lowercase();
     let scope = if lower.contains("<article") {
         Some("article")

@@ -3,9 +3,14 @@
 
 use super::builder::Builder;
 use super::model::ParsedDoc;
-use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd, TextMergeStream};
 
 pub fn parse(source: &str) -> ParsedDoc {
+    // Cleaned whole before parsing: the parser splits text at `[`, `]` and
+    // other markup characters, so `ESC [ 2 J` would reach the builder as
+    // "ESC" and "[2J", and cleaning each piece would leave "[2J" on screen.
+    let cleaned = crate::sanitize::clean_multiline(source);
+    let source = cleaned.as_str();
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let mut b = Builder::new();
     // Code block text arrives in pieces; gathered here and emitted whole.
@@ -13,7 +18,9 @@ pub fn parse(source: &str) -> ParsedDoc {
     let mut in_head = false;
     let mut image_depth = 0usize;
     let mut image_alt = String::new();
-    for event in Parser::new_ext(source, options) {
+    // Merged runs of text, so a sequence spelled with entities (`&#27;[2J`) is
+    // one piece when the builder cleans it.
+    for event in TextMergeStream::new(Parser::new_ext(source, options)) {
         if let Some((_, text)) = code.as_mut() {
             match event {
                 Event::Text(t) => text.push_str(&t),

@@ -41,9 +41,12 @@ pub fn split_highlight(tagged: &str, pre: &str, post: &str) -> (String, Vec<(usi
     if pre.is_empty() || post.is_empty() {
         return (clean_line(tagged), Vec::new());
     }
+    // Cleaned whole first: a sequence split by a highlight tag would
+    // otherwise leave its second half ("2J") on screen.
+    let cleaned = clean_line(tagged);
     let mut text = String::new();
     let mut marks = Vec::new();
-    let mut rest = tagged;
+    let mut rest = cleaned.as_str();
     let mut count = 0usize;
     while let Some(start) = rest.find(pre) {
         let before = clean_line(&rest[..start]);
@@ -203,6 +206,9 @@ mod tests {
         let (text, marks) = split_highlight(&tagged, PRE_TAG, POST_TAG);
         assert_eq!(text, "ab cd e");
         assert_eq!(marks, vec![(3, 2)]);
+        // A sequence the tag splits is still dropped whole.
+        let tagged = format!("a\u{1b}]0;{PRE_TAG}PWNED{POST_TAG}\u{7}b");
+        assert_eq!(split_highlight(&tagged, PRE_TAG, POST_TAG).0, "ab");
     }
 
     #[test]

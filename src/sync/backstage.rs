@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedSender;
 
 mod full;
+mod guard;
 
 /// An incremental sync that would fetch more than this share of the catalog
 /// pages through everything instead: by-query pages are cheaper than by-refs.
@@ -133,6 +134,28 @@ pub async fn sync_with_client(
     force_full: bool,
     progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<SyncReport, SyncError> {
+    client.begin_sync();
+    let run = sync_within_limits(client, page_size, identity, cache_path, force_full, progress);
+    let result = match client.sync_limits() {
+        // The backstop for what the per-request checks cannot see: a request
+        // that takes its whole request_timeout near the end of the window.
+        Some(limits) => tokio::time::timeout(limits.max_duration, run)
+            .await
+            .unwrap_or_else(|_| Err(SyncError::Backstage(crate::backstage::budget::over_time(limits)))),
+        None => run.await,
+    };
+    client.end_sync();
+    result
+}
+
+async fn sync_within_limits(
+    client: &Client,
+    page_size: usize,
+    identity: &str,
+    cache_path: &Path,
+    force_full: bool,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<SyncReport, SyncError> {
     let started = Instant::now();
     let path = cache_path.to_path_buf();
     let wanted = identity.to_string();
@@ -180,12 +203,14 @@ impl Sync<'_> {
         let list_page = list_page_size(self.page_size, cached_count);
         let mut listed: Vec<(String, String)> = Vec::new();
         let mut cursor: Option<String> = None;
+        let mut guard = guard::PageGuard::new(self.client.base_url());
         loop {
             let page =
                 self.client.entities_page::<EntityBrief>(list_page, cursor.as_deref(), Some(LIST_FIELDS)).await?;
             for brief in page.items.iter() {
                 listed.push((brief.key(), brief.metadata.etag.clone().unwrap_or_default()));
             }
+            guard.page(page.items.len(), page.total_items, page.next_cursor())?;
             progress(Progress { fetched: listed.len(), total: page.total_items });
             match page.next_cursor() {
                 Some(next) if !page.items.is_empty() => cursor = Some(next.to_string()),

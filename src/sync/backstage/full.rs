@@ -9,6 +9,7 @@
 //! machine shared with the server or the TUI it should never be what they
 //! wait for.
 
+use super::guard::PageGuard;
 use super::{meta_refs, Outcome, Progress, Sync, SyncError, SyncMode};
 use crate::backstage::catalog::RawPage;
 use crate::backstage::BackstageError;
@@ -38,6 +39,7 @@ impl Sync<'_> {
     ) -> Result<Outcome, SyncError> {
         let (pages, inbox) = mpsc::channel::<ToWriter>(PAGES_AHEAD);
         let written = spawn_writer(self.cache_path.to_path_buf(), keep_unchanged, inbox)?;
+        let mut guard = PageGuard::new(self.client.base_url());
         let fetched = async {
             let first = self.client.entities_page_raw(self.page_size, None, None).await?;
             let (mut page, mut fetched) = (Some(first), 0usize);
@@ -56,6 +58,7 @@ impl Sync<'_> {
                     // current-thread runtime it runs only when this task yields).
                     tokio::task::yield_now().await;
                     let count = current.count()?;
+                    guard.page(count, current.total_items, current.next_cursor.as_deref())?;
                     fetched += count;
                     progress(Progress { fetched, total: current.total_items });
                     let left = current.total_items.map(|total| total.saturating_sub(fetched).div_ceil(self.page_size));
@@ -63,8 +66,8 @@ impl Sync<'_> {
                     let sent = pages.send(ToWriter::Page { page: current, pages_left: left }).await.is_ok();
                     Ok::<_, BackstageError>((count, sent))
                 };
-                let (next, this) = tokio::join!(next, this);
-                let (count, sent) = this?;
+                // A page that breaks the server's word drops the request in flight.
+                let (next, (count, sent)) = tokio::try_join!(async { Ok(next.await) }, this)?;
                 if !sent {
                     return Ok(());
                 }
