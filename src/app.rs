@@ -24,12 +24,20 @@ pub struct AppOptions {
     pub runbook_annotations: Vec<String>,
     /// Configured instances, for `:instance NAME`.
     pub instances: Vec<crate::config::Instance>,
+    /// `callboard REF|NAME`: the entity to start on.
+    pub start_at: Option<String>,
+    /// Problems with the config to show once the screen is up (key collisions).
+    pub warnings: Vec<String>,
 }
 
 pub async fn run(options: AppOptions) -> anyhow::Result<()> {
     let (tx, mut rx) = unbounded_channel::<Msg>();
     let mut state = State::new(options.source.label(), options.keymap, unix_now());
     state.monochrome = options.monochrome;
+    state.start_at = options.start_at;
+    for warning in options.warnings {
+        state.toast(Level::Warn, warning);
+    }
     state.me = options
         .me
         .as_deref()

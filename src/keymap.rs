@@ -77,6 +77,8 @@ pub enum Command {
     TogglePreview,
     /// Open the entity's file in $VISUAL / $EDITOR (folder sources).
     Edit,
+    /// Copy the ref of the entity in front.
+    CopyRef,
 }
 
 /// List commands that act on the selected entity (the preview pane names
@@ -122,6 +124,7 @@ pub const BINDINGS: &[Binding] = &[
     b(X::Global, "top", &["g", "home"], C::Top, "Go to the top", false),
     b(X::Global, "bottom", &["G", "end"], C::Bottom, "Go to the bottom", false),
     b(X::Global, "sync", &["r", "ctrl-r"], C::Sync, "Sync now (reload the source)", false),
+    b(X::Global, "copy-ref", &["Y"], C::CopyRef, "Copy the ref of the entity in front (OSC 52)", false),
     b(X::List, "list.open", &["enter", "l", "right"], C::Open, "Open the entity", true),
     b(X::List, "list.search", &["/"], C::Search, "Search: text and field:value terms", true),
     b(
@@ -156,15 +159,53 @@ pub const BINDINGS: &[Binding] = &[
         true,
     ),
     b(X::SearchInput, "search.cancel", &["esc"], C::ClearSearch, "Clear the query", true),
-    b(X::Entity, "entity.open", &["enter", "l", "right"], C::Open, "Follow the selected relation", true),
+    b(
+        X::Entity,
+        "entity.open",
+        &["enter", "l", "right"],
+        C::Open,
+        "Follow the selected relation, link or annotation (a ref opens its page, an address the browser)",
+        true,
+    ),
     b(X::Entity, "entity.next-tab", &["tab", "]"], C::NextTab, "Next tab (overview, annotations, links, raw)", true),
     b(X::Entity, "entity.prev-tab", &["backtab", "["], C::PrevTab, "Previous tab", false),
     b(X::Entity, "entity.runbook", &["b"], C::Runbook, "Runbook: open it, or choose among the runbooks and docs", true),
-    b(X::Entity, "entity.owner", &["o"], C::OwnerCard, "Owner card: who owns it and how to reach them", true),
+    b(
+        X::Entity,
+        "entity.owner",
+        &["o"],
+        C::OwnerCard,
+        "Owner card: who owns it and how to reach them (on the links and annotations tabs: open the selected address)",
+        true,
+    ),
     b(X::Entity, "entity.deps", &["d"], C::Dependencies, "Dependency tree", true),
     b(X::Entity, "entity.blast", &["D"], C::BlastRadius, "Blast radius: who depends on it", true),
+    b(
+        X::Entity,
+        "entity.copy",
+        &["y"],
+        C::Copy,
+        "Copy: the selected relation's ref, link or annotation (OSC 52)",
+        true,
+    ),
     b(X::Entity, "entity.edit", &["e"], C::Edit, "Edit its YAML file in $VISUAL or $EDITOR (folder sources)", false),
-    b(X::Owner, "owner.open", &["enter"], C::Open, "Open the owner's page", true),
+    b(
+        X::Owner,
+        "owner.open",
+        &["enter", "l", "right"],
+        C::Open,
+        "Follow: a team or person opens its page, an address the browser",
+        true,
+    ),
+    b(X::Owner, "owner.copy", &["y"], C::Copy, "Copy: the selected email, address or ref (OSC 52)", true),
+    b(
+        X::Owner,
+        "owner.browser",
+        &["o"],
+        C::OpenBrowser,
+        "Open the selected address (over SSH: show and copy it)",
+        false,
+    ),
     b(X::Owner, "owner.deps", &["d"], C::Dependencies, "Dependency tree", false),
     b(X::Owner, "owner.blast", &["D"], C::BlastRadius, "Blast radius", false),
     b(X::Tree, "tree.open", &["enter"], C::Open, "Open the node's entity", true),
@@ -261,8 +302,10 @@ pub struct Keymap {
 
 impl Keymap {
     /// Build from the table; `overrides` maps a binding name to a key list
-    /// separated by spaces. Unknown names or keys are errors.
-    pub fn new(overrides: &BTreeMap<String, String>) -> Result<Keymap, String> {
+    /// separated by spaces. Unknown names or keys are errors; a configured
+    /// key that another binding of the same context also has is a warning
+    /// (returned, to be shown at start), since only one of them can win.
+    pub fn new(overrides: &BTreeMap<String, String>) -> Result<(Keymap, Vec<String>), String> {
         for name in overrides.keys() {
             if !BINDINGS.iter().any(|b| b.name == name) {
                 return Err(format!("[keys] `{name}` is not a command; see `?` for the names"));
@@ -279,11 +322,12 @@ impl Keymap {
                 keys.push((binding.context, key, binding.command, i));
             }
         }
-        Ok(Keymap { keys })
+        let warnings = collisions(&keys, overrides);
+        Ok((Keymap { keys }, warnings))
     }
 
     pub fn default_map() -> Keymap {
-        Keymap::new(&BTreeMap::new()).expect("the built-in table is valid")
+        Keymap::new(&BTreeMap::new()).expect("the built-in table is valid").0
     }
 
     /// The command for a key in a context, falling back to Global.
@@ -339,6 +383,31 @@ impl Keymap {
         }
         out
     }
+}
+
+/// Configured keys that another binding of the same context also has: the
+/// first in the table wins, the other is shadowed, so each is named.
+fn collisions(keys: &[(Context, KeyEvent, Command, usize)], overrides: &BTreeMap<String, String>) -> Vec<String> {
+    let mut out = Vec::new();
+    for (n, (context, key, _, i)) in keys.iter().enumerate() {
+        let overridden = overrides.contains_key(BINDINGS[*i].name);
+        for (other_context, other_key, _, j) in &keys[..n] {
+            let other_overridden = overrides.contains_key(BINDINGS[*j].name);
+            if i == j || other_context != context || !same_key(key, other_key) || !(overridden || other_overridden) {
+                continue;
+            }
+            out.push(format!(
+                "[keys] `{}` and `{}` both use {} ({}); {} does `{}`",
+                BINDINGS[*j].name,
+                BINDINGS[*i].name,
+                key_label(key),
+                context.title(),
+                key_label(key),
+                BINDINGS[*j].name
+            ));
+        }
+    }
+    out
 }
 
 /// The first words of a description, for the footer.
@@ -413,11 +482,36 @@ mod tests {
     }
 
     #[test]
+    fn the_table_has_no_collisions_within_a_context() {
+        let map = Keymap::default_map();
+        let mut seen: Vec<(Context, KeyEvent, usize)> = Vec::new();
+        for (context, key, _, i) in &map.keys {
+            if let Some((_, _, j)) = seen.iter().find(|(c, k, _)| c == context && same_key(k, key)) {
+                panic!("{} and {} both use {}", BINDINGS[*j].name, BINDINGS[*i].name, key_label(key));
+            }
+            seen.push((*context, *key, *i));
+        }
+    }
+
+    #[test]
+    fn a_configured_key_that_collides_is_reported() {
+        let mut o = BTreeMap::new();
+        o.insert("list.owner".to_string(), "f".to_string());
+        let (map, warnings) = Keymap::new(&o).unwrap();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("`list.facets` and `list.owner` both use f (Catalog list)"), "{}", warnings[0]);
+        assert_eq!(map.lookup(Context::List, &parse_key("f").unwrap()), Some(Command::Facets));
+        // A key of another context is no collision: the context's binding wins there by design.
+        o.insert("list.owner".to_string(), "O".to_string());
+        assert!(Keymap::new(&o).unwrap().1.is_empty());
+    }
+
+    #[test]
     fn brief_hints_follow_overrides() {
         let mut o = BTreeMap::new();
         o.insert("list.owner".to_string(), "O".to_string());
         o.insert("list.deps".to_string(), String::new());
-        let map = Keymap::new(&o).unwrap();
+        let (map, _) = Keymap::new(&o).unwrap();
         let hints = map.brief_hints(Context::List, &[Command::Open, Command::OwnerCard, Command::Dependencies]);
         assert_eq!(hints, vec![("enter".to_string(), "open"), ("O".to_string(), "owner")]);
     }
@@ -426,7 +520,8 @@ mod tests {
     fn overrides_apply_and_bad_ones_are_named() {
         let mut o = BTreeMap::new();
         o.insert("list.search".to_string(), "ctrl-s s".to_string());
-        let map = Keymap::new(&o).unwrap();
+        let (map, warnings) = Keymap::new(&o).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
         assert_eq!(map.lookup(Context::List, &parse_key("ctrl-s").unwrap()), Some(Command::Search));
         assert_eq!(map.lookup(Context::List, &parse_key("/").unwrap()), None);
         o.insert("nope".to_string(), "x".to_string());

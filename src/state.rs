@@ -76,6 +76,8 @@ pub struct State {
     pub docs: crate::screens::doc::DocsState,
     pub last_sync_started: i64,
     pub quit: bool,
+    /// `callboard REF|NAME`: the entity to open once a catalog is loaded.
+    pub start_at: Option<String>,
 }
 
 impl State {
@@ -101,6 +103,7 @@ impl State {
             docs: Default::default(),
             last_sync_started: now,
             quit: false,
+            start_at: None,
         }
     }
 

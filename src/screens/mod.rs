@@ -10,6 +10,7 @@ pub mod list;
 pub mod overlays;
 pub mod owner;
 pub mod tree;
+pub mod values;
 
 use crate::effect::Effect;
 use crate::keymap::{Command, Context};
@@ -163,6 +164,7 @@ pub fn run_command(state: &mut State, context: Context, command: Command) -> Vec
             Vec::new()
         }
         Command::Sync => vec![Effect::Sync { full: false }],
+        Command::CopyRef => values::copy_ref_in_front(state),
         Command::Runbook if matches!(context, Context::List | Context::Entity | Context::Doc) => {
             doc::runbook_command(state, context)
         }

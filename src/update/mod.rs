@@ -43,6 +43,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             let mut effects = vec![Effect::WarmSearch { catalog: state.catalog.clone() }];
             effects.extend(list::start_search(state));
             effects.extend(entity::reload_open_pages(state));
+            effects.extend(start_at(state));
             effects
         }
         Msg::SearchDone { generation, hits } => list::search_done(state, generation, hits),
@@ -92,6 +93,37 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
         },
         Msg::Resumed => Vec::new(),
+    }
+}
+
+/// `callboard REF|NAME`: open that entity's page once there is a catalog
+/// to find it in; several matches leave the list searching for the text.
+fn start_at(state: &mut State) -> Vec<Effect> {
+    if state.catalog.is_empty() {
+        return Vec::new();
+    }
+    let Some(text) = state.start_at.take() else { return Vec::new() };
+    let keys: Vec<String> =
+        crate::cli::resolve::exact_matches(&state.catalog, &text).iter().map(|s| s.key.clone()).collect();
+    match crate::cli::resolve::pick_one(&text, &keys) {
+        Ok(Some(key)) => entity::open(state, &key),
+        Ok(None) => {
+            state.toast(Level::Warn, format!("No entity named `{text}`; the list shows what the search finds"));
+            list::set_query(state, &text)
+        }
+        Err(_) => {
+            let names: Vec<String> = keys.iter().map(|k| crate::cli::resolve::display_ref(k)).collect();
+            state.toast(Level::Warn, format!("`{text}` names {} entities: {}", names.len(), names.join(", ")));
+            // Namesakes are found by their name; several titles by the text.
+            let mut shared: Vec<&str> =
+                keys.iter().filter_map(|k| state.catalog.get(k)).map(|s| s.name.as_str()).collect();
+            shared.dedup();
+            let query = match shared.as_slice() {
+                [name] if !name.contains(char::is_whitespace) => format!("name:{name}"),
+                _ => text.clone(),
+            };
+            list::set_query(state, &query)
+        }
     }
 }
 

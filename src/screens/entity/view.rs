@@ -71,7 +71,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, page: &EntityPage, t
         tabs,
     );
     let detail = state.details.get(&page.key);
-    let lines: Vec<Line> = match page.tab {
+    let mut lines: Vec<Line> = match page.tab {
         EntityTab::Overview => relation_lines(state, entity, page.selected, theme),
         EntityTab::Annotations => match detail {
             None => vec![loading(theme)],
@@ -107,9 +107,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, page: &EntityPage, t
             Some(d) => d.yaml.iter().map(|l| Line::raw(l.clone())).collect(),
         },
     };
+    // Links and annotations are values to act on: the scroll row is their cursor.
+    let has_cursor = matches!(page.tab, EntityTab::Links | EntityTab::Annotations) && page.value(state).is_some();
+    if has_cursor {
+        if let Some(line) = lines.get_mut(page.scroll) {
+            *line = std::mem::take(line).patch_style(theme.selection());
+        }
+    }
     let cursor = if page.tab == EntityTab::Overview { cursor_line(entity, page.selected) } else { page.scroll };
     let height = body.height as usize;
-    let offset = if page.tab == EntityTab::Overview {
+    let offset = if page.tab == EntityTab::Overview || has_cursor {
         cursor.saturating_sub(height.saturating_sub(2))
     } else {
         page.scroll.min(lines.len().saturating_sub(height))
@@ -190,11 +197,21 @@ fn relation_lines(
 /// (`o` opens the full card).
 fn owner_panel(state: &State, key: &str, theme: &Theme) -> Line<'static> {
     let raw_of = |k: &str| state.details.get(k).map(|d| d.raw.clone());
-    let card = crate::catalog::owners::owner_card(&state.catalog, key, &raw_of);
+    // A group or user is someone to reach: its own contacts, not an owner's.
+    let card = crate::catalog::owners::card(&state.catalog, key, &raw_of);
     let Some(owner) = &card.owner else {
         return Line::styled("Owner: none found (o for details)", theme.crit());
     };
-    let mut spans = vec![Span::styled("Owner: ", theme.muted()), Span::styled(owner.name.clone(), theme.heading())];
+    let mut spans = if card.is_self {
+        let members = crate::plural::count(card.members.len(), "member", "members");
+        let mut spans = vec![Span::styled("Reach: ", theme.muted()), Span::styled(owner.name.clone(), theme.heading())];
+        if card.owner_kind.eq_ignore_ascii_case("group") {
+            spans.push(Span::styled(format!(" ({members})"), theme.muted()));
+        }
+        spans
+    } else {
+        vec![Span::styled("Owner: ", theme.muted()), Span::styled(owner.name.clone(), theme.heading())]
+    };
     if card.resolution.inherited_from.is_some() {
         spans.push(Span::styled(" (inherited)", theme.warn()));
     }
