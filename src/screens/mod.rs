@@ -148,6 +148,13 @@ pub fn open_for(state: &mut State, key: &str, command: Command) -> Vec<Effect> {
     }
 }
 
+/// `r` and `:sync`: said at once, and the outcome is told whatever it is.
+pub fn manual_sync(state: &mut State) -> Vec<Effect> {
+    state.manual_sync = true;
+    state.toast(crate::msg::Level::Info, "Syncing…");
+    vec![Effect::Sync { full: false }]
+}
+
 /// Carry out a command in a context (keys and the palette both come here).
 pub fn run_command(state: &mut State, context: Context, command: Command) -> Vec<Effect> {
     match command {
@@ -163,7 +170,7 @@ pub fn run_command(state: &mut State, context: Context, command: Command) -> Vec
             overlays::open_palette(state);
             Vec::new()
         }
-        Command::Sync => vec![Effect::Sync { full: false }],
+        Command::Sync => manual_sync(state),
         Command::CopyRef => values::copy_ref_in_front(state),
         Command::Runbook if matches!(context, Context::List | Context::Entity | Context::Doc) => {
             doc::runbook_command(state, context)

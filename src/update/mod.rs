@@ -144,13 +144,21 @@ fn on_sync(state: &mut State, event: SyncEvent) -> Vec<Effect> {
         }
         SyncEvent::Done { added, changed, removed, .. } => {
             state.sync = SyncStatus::Idle;
+            state.sync_error = None;
             // A sync that found nothing new reloads nothing, but the data is fresh.
             state.info.synced_at = Some(state.now);
             if added + changed + removed > 0 {
                 state.toast(Level::Info, format!("Synced: {added} added, {changed} changed, {removed} removed"));
+            } else if std::mem::take(&mut state.manual_sync) {
+                state.toast(Level::Info, "Synced: nothing changed");
             }
+            state.manual_sync = false;
         }
         SyncEvent::Failed { message, offline } => {
+            let asked = std::mem::take(&mut state.manual_sync);
+            if !offline {
+                state.sync_error = Some(message.clone());
+            }
             let was_offline = matches!(state.sync, SyncStatus::Offline { .. });
             if offline {
                 let since = if let SyncStatus::Offline { since } = state.sync { since } else { state.now };
@@ -159,7 +167,7 @@ fn on_sync(state: &mut State, event: SyncEvent) -> Vec<Effect> {
                 state.sync = SyncStatus::Idle;
             }
             // Retries while offline fail the same way; the status bar already says so.
-            if !(offline && was_offline) {
+            if !(offline && was_offline) || asked {
                 state.toast(Level::Error, message);
             }
         }

@@ -2,6 +2,7 @@
 
 pub mod facets;
 pub mod help;
+pub mod messages;
 pub mod palette;
 
 use super::list::update as list;
@@ -24,6 +25,10 @@ pub enum Overlay {
     Problems {
         scroll: usize,
     },
+    /// Every notice and error of the session, with its time.
+    Messages {
+        scroll: usize,
+    },
     Palette {
         input: Box<TextInput>,
         selected: usize,
@@ -39,6 +44,7 @@ pub fn render(frame: &mut Frame, state: &State, overlay: &Overlay, theme: &Theme
     match overlay {
         Overlay::Help { scroll } => help::render(frame, state, *scroll, theme),
         Overlay::Problems { scroll } => help::render_problems(frame, state, *scroll, theme),
+        Overlay::Messages { scroll } => messages::render(frame, state, *scroll, theme),
         Overlay::Palette { input, selected } => palette::render(frame, input, *selected, theme),
         Overlay::Facets { field, selected } => facets::render(frame, state, *field, *selected, theme),
     }
@@ -49,6 +55,7 @@ pub const PALETTE_EXTRAS: &[(&str, &str)] = &[
     ("sync", "Sync now"),
     ("instance NAME", "Switch to another configured Backstage instance (or demo)"),
     ("problems", "Show problems met reading the catalog (broken documents, bad refs)"),
+    ("messages", "Every notice and error of this session, with its time"),
     ("quit", "Quit callboard"),
     ("open REF", "Open an entity by ref, e.g. open component:payments-api"),
     ("filter QUERY", "Replace the list query, e.g. filter kind:api owner:team-a"),
@@ -99,9 +106,9 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     };
     match overlay {
-        Overlay::Help { scroll } | Overlay::Problems { scroll } => {
+        Overlay::Help { scroll } | Overlay::Problems { scroll } | Overlay::Messages { scroll } => {
             let global = state.keymap.lookup(Context::List, &key);
-            let lines = BINDINGS.len().max(state.info.problems.len()) + 12;
+            let lines = BINDINGS.len().max(state.info.problems.len()).max(state.messages.len()) + 12;
             if let Some(cmd) = command.or(global) {
                 let mut s = *scroll;
                 if move_cursor(&mut s, lines, cmd, page) {
@@ -223,7 +230,11 @@ fn run_palette(state: &mut State, typed: &str, chosen: Option<&str>) -> Vec<Effe
         return Vec::new();
     };
     match name.as_str() {
-        "sync" => vec![Effect::Sync { full: false }],
+        "sync" => super::manual_sync(state),
+        "messages" => {
+            state.overlay = Some(Overlay::Messages { scroll: 0 });
+            Vec::new()
+        }
         "problems" => {
             state.overlay = Some(Overlay::Problems { scroll: 0 });
             Vec::new()

@@ -42,7 +42,7 @@ pub fn title_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
 pub fn status_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let mut spans = vec![
         Span::styled(format!(" {} ", state.source_label), theme.key()),
-        Span::raw(format!("· {} entities ", state.catalog.len())),
+        Span::raw(format!("· {} ", crate::plural::count(state.catalog.len(), "entity", "entities"))),
     ];
     if !state.list.applied_query.is_empty() {
         let n = state.list.hits.len();
@@ -58,17 +58,21 @@ pub fn status_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         }
         SyncStatus::Offline { .. } => {
             let cache_age = match state.info.synced_at {
-                None => "of unknown age".to_string(),
+                None => "never synced".to_string(),
                 Some(t) if state.now - t < 60 => "under a minute old".to_string(),
                 Some(t) => format!("{} old", age(state.now, t)),
             };
-            spans.push(Span::styled(format!("· offline · cache {cache_age} "), theme.crit()));
+            let cache = if state.info.synced_at.is_none() { cache_age } else { format!("cache {cache_age}") };
+            spans.push(Span::styled(format!("· offline · {cache} "), theme.crit()));
         }
-        SyncStatus::Idle => {
-            if let Some(t) = state.info.synced_at {
-                spans.push(Span::styled(format!("· synced {} ", ago(state.now, t)), theme.muted()));
-            }
-        }
+        SyncStatus::Idle => match state.info.synced_at {
+            Some(t) => spans.push(Span::styled(format!("· synced {} ", ago(state.now, t)), theme.muted())),
+            None => spans.push(Span::styled("· never synced ", theme.warn())),
+        },
+    }
+    // A failed sync (a missing token, a refused request) stays until one succeeds.
+    if let Some(error) = &state.sync_error {
+        spans.push(Span::styled(format!("· sync failed: {error} (:messages) "), theme.crit()));
     }
     if state.list.mine {
         spans.push(Span::styled("· mine ", theme.key()));
@@ -100,23 +104,100 @@ pub fn footer(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
 pub fn toasts(frame: &mut Frame, state: &State, theme: &Theme) {
     let area = frame.area();
     let mut y = 1;
+    // Long notices wrap (up to a few lines, then `…`): nothing is cut silently,
+    // and `:messages` keeps the whole text.
+    let widest = area.width.saturating_sub(2).clamp(10, 100);
     for toast in state.toasts.iter().rev() {
-        let width = (toast.text.chars().count() as u16 + 4).min(area.width.saturating_sub(2)).max(10);
-        if y + 3 > area.height {
+        let text_width = widest.saturating_sub(2) as usize;
+        let lines = wrap(&toast.text, text_width, MAX_TOAST_LINES);
+        let longest = lines.iter().map(|l| unicode_width::UnicodeWidthStr::width(l.as_str())).max().unwrap_or(0);
+        let width = (longest as u16 + 4).min(widest).max(10);
+        let height = lines.len() as u16 + 2;
+        if y + height > area.height {
             break;
         }
-        let rect = Rect::new(area.width.saturating_sub(width + 1), y, width, 3).intersection(area);
+        let rect = Rect::new(area.width.saturating_sub(width + 1), y, width, height).intersection(area);
         let style = match toast.level {
             Level::Info => theme.ok(),
             Level::Warn => theme.warn(),
             Level::Error => theme.crit(),
         };
         frame.render_widget(Clear, rect);
+        let text: Vec<Line> = lines.into_iter().map(Line::raw).collect();
         frame.render_widget(
-            Paragraph::new(truncate(&toast.text, width.saturating_sub(2) as usize))
-                .block(Block::default().borders(Borders::ALL).border_style(style)),
+            Paragraph::new(text).block(Block::default().borders(Borders::ALL).border_style(style)),
             rect,
         );
-        y += 3;
+        y += height;
+    }
+}
+
+const MAX_TOAST_LINES: usize = 4;
+
+/// Words into lines of at most `width` columns; a word longer than a line is
+/// broken; past `max` lines the last ends with `…`.
+pub fn wrap(text: &str, width: usize, max: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    let width = width.max(4);
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in text.split_whitespace() {
+        let mut word = word.to_string();
+        loop {
+            let sep = usize::from(!current.is_empty());
+            if current.width() + sep + word.width() <= width {
+                if sep == 1 {
+                    current.push(' ');
+                }
+                current.push_str(&word);
+                break;
+            }
+            if !current.is_empty() {
+                lines.push(std::mem::take(&mut current));
+                continue;
+            }
+            // A word wider than the line: break it.
+            let mut head = String::new();
+            let mut rest = word.chars();
+            for c in rest.by_ref() {
+                if (head.clone() + &c.to_string()).width() > width {
+                    lines.push(head);
+                    head = c.to_string();
+                    break;
+                }
+                head.push(c);
+            }
+            word = head + rest.as_str();
+            if word.width() <= width {
+                current = word;
+                break;
+            }
+        }
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    if lines.len() > max {
+        lines.truncate(max);
+        let last = lines.last_mut().expect("max is at least one");
+        *last = truncate(&format!("{last} …"), width);
+        if !last.ends_with('…') {
+            last.push('…');
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wraps_on_words_and_marks_what_is_left_out() {
+        assert_eq!(wrap("one two three", 7, 4), vec!["one two", "three"]);
+        assert_eq!(wrap("abcdefghij", 4, 4), vec!["abcd", "efgh", "ij"]);
+        let cut = wrap("a b c d e f g h", 3, 2);
+        assert_eq!(cut.len(), 2);
+        assert!(cut[1].ends_with('…'), "{cut:?}");
     }
 }
