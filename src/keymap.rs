@@ -287,8 +287,9 @@ pub fn parse_key(text: &str) -> Option<KeyEvent> {
 /// Compare keys ignoring SHIFT on characters (terminals differ on whether
 /// `G` arrives with SHIFT set).
 fn same_key(a: &KeyEvent, b: &KeyEvent) -> bool {
+    // Shift-tab arrives as BackTab with SHIFT set (crossterm, most terminals).
     let strip = |m: KeyModifiers, code: KeyCode| match code {
-        KeyCode::Char(_) => m - KeyModifiers::SHIFT,
+        KeyCode::Char(_) | KeyCode::BackTab => m - KeyModifiers::SHIFT,
         _ => m,
     };
     a.code == b.code && strip(a.modifiers, a.code) == strip(b.modifiers, b.code)
@@ -477,6 +478,9 @@ mod tests {
         let q = parse_key("q").unwrap();
         assert_eq!(map.lookup(Context::List, &q), Some(Command::Quit));
         assert_eq!(map.lookup(Context::SearchInput, &q), None);
+        let shift_tab = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(map.lookup(Context::Entity, &shift_tab), Some(Command::PrevTab));
+        assert_eq!(map.lookup(Context::Doc, &shift_tab), Some(Command::PrevLink));
         let shifted_g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
         assert_eq!(map.lookup(Context::List, &shifted_g), Some(Command::Bottom));
     }

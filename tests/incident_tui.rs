@@ -152,3 +152,33 @@ fn the_copy_effect_is_the_terminal_one() {
     let effects = callboard::update::update(&mut app.state, Msg::Key(callboard::keymap::parse_key("Y").unwrap()));
     assert!(matches!(effects.as_slice(), [Effect::Terminal(TerminalEffect::Copy { .. })]));
 }
+
+#[test]
+fn an_unknown_field_is_named_under_the_search_line() {
+    let mut app = demo(100, 24);
+    app.keys("/");
+    app.type_text("foo:bar");
+    let screen = app.screen();
+    assert!(screen.contains("unknown field foo (fields: kind, type, owner"), "{screen}");
+    assert!(!screen.contains("Nothing matches"), "{screen}");
+    app.keys("enter");
+    assert!(app.screen().contains("unknown field foo"));
+    // A kind is no typo: `component:payments-api` is a ref.
+    app.keys("x /");
+    app.type_text("nothing-like-this");
+    assert!(app.screen().contains("Nothing matches"));
+}
+
+#[test]
+fn shift_tab_goes_back_a_tab_as_help_says() {
+    let mut app = demo(100, 30);
+    start_at(&mut app, "payments-api");
+    app.keys("tab tab");
+    let shift_tab = crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::BackTab,
+        crossterm::event::KeyModifiers::SHIFT,
+    );
+    app.dispatch(Msg::Key(shift_tab));
+    let page = app.state.screens.last().unwrap().as_any().downcast_ref::<callboard::screens::entity::EntityPage>();
+    assert_eq!(page.unwrap().tab, callboard::screens::entity::EntityTab::Annotations);
+}
