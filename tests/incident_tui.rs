@@ -174,11 +174,23 @@ fn shift_tab_goes_back_a_tab_as_help_says() {
     let mut app = demo(100, 30);
     start_at(&mut app, "payments-api");
     app.keys("tab tab");
-    let shift_tab = crossterm::event::KeyEvent::new(
-        crossterm::event::KeyCode::BackTab,
-        crossterm::event::KeyModifiers::SHIFT,
-    );
+    let shift_tab =
+        crossterm::event::KeyEvent::new(crossterm::event::KeyCode::BackTab, crossterm::event::KeyModifiers::SHIFT);
     app.dispatch(Msg::Key(shift_tab));
     let page = app.state.screens.last().unwrap().as_any().downcast_ref::<callboard::screens::entity::EntityPage>();
     assert_eq!(page.unwrap().tab, callboard::screens::entity::EntityTab::Annotations);
+}
+
+#[test]
+fn the_whole_description_is_readable_at_80x24() {
+    let mut app = demo(80, 24);
+    start_at(&mut app, "payments-api");
+    let screen = app.screen();
+    assert!(screen.contains("never raw PANs"), "the end of the description is on the page:\n{screen}");
+    assert!(screen.contains("records the result in the …"), "the short box marks the cut:\n{screen}");
+    // Moving down the relations scrolls it away, and back up brings it back.
+    app.keys("G");
+    assert!(!app.screen().contains("never raw PANs"));
+    app.keys("g");
+    assert!(app.screen().contains("never raw PANs"));
 }

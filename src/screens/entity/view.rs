@@ -62,8 +62,23 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, page: &EntityPage, t
         Constraint::Min(1),
     ])
     .areas(area);
+    // Header lines end with `…` when they do not fit, never cut silently.
+    let header: Vec<Line> = header.into_iter().map(|l| fit_line(l, head.width as usize)).collect();
     frame.render_widget(Paragraph::new(header), head);
-    frame.render_widget(Paragraph::new(description).wrap(Wrap { trim: true }).style(theme.text()), desc);
+    // A description longer than its box ends with `…` there and is shown
+    // whole at the top of the overview, which scrolls.
+    let full = wrap_text(&description, desc.width as usize);
+    let overflow = full.len() > desc.height as usize;
+    if overflow {
+        let mut shown: Vec<Line> = full.iter().take(desc.height as usize).map(|l| Line::raw(l.clone())).collect();
+        if let Some(last) = shown.last_mut() {
+            let text = format!("{} …", full[desc.height as usize - 1]);
+            *last = Line::raw(truncate(&text, desc.width as usize));
+        }
+        frame.render_widget(Paragraph::new(shown).style(theme.text()), desc);
+    } else {
+        frame.render_widget(Paragraph::new(description).wrap(Wrap { trim: true }).style(theme.text()), desc);
+    }
     let titles: Vec<&str> = EntityTab::ALL.iter().map(|t| t.title()).collect();
     let selected = EntityTab::ALL.iter().position(|t| *t == page.tab).unwrap_or(0);
     frame.render_widget(
@@ -72,6 +87,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, page: &EntityPage, t
     );
     let detail = state.details.get(&page.key);
     let mut lines: Vec<Line> = match page.tab {
+        EntityTab::Overview if overflow => {
+            let mut lines = vec![Line::styled("Description", theme.heading())];
+            lines.extend(full.iter().map(|l| Line::raw(l.clone())));
+            lines.push(Line::raw(""));
+            lines.extend(relation_lines(state, entity, page.selected, theme));
+            lines
+        }
         EntityTab::Overview => relation_lines(state, entity, page.selected, theme),
         EntityTab::Annotations => match detail {
             None => vec![loading(theme)],
@@ -114,7 +136,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, page: &EntityPage, t
             *line = std::mem::take(line).patch_style(theme.selection());
         }
     }
-    let cursor = if page.tab == EntityTab::Overview { cursor_line(entity, page.selected) } else { page.scroll };
+    let above = if overflow { full.len() + 2 } else { 0 };
+    let cursor = if page.tab == EntityTab::Overview { above + cursor_line(entity, page.selected) } else { page.scroll };
     let height = body.height as usize;
     let offset = if page.tab == EntityTab::Overview || has_cursor {
         cursor.saturating_sub(height.saturating_sub(2))
@@ -122,6 +145,46 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, page: &EntityPage, t
         page.scroll.min(lines.len().saturating_sub(height))
     };
     frame.render_widget(Paragraph::new(lines).scroll((offset as u16, 0)), body);
+}
+
+/// A line cut to `width` columns with `…` as its last character if it was longer.
+fn fit_line(line: Line<'static>, width: usize) -> Line<'static> {
+    use unicode_width::UnicodeWidthStr;
+    if line.width() <= width {
+        return line;
+    }
+    let mut used = 0;
+    let mut spans = Vec::new();
+    for span in line.spans {
+        let w = span.content.width();
+        if used + w < width {
+            used += w;
+            spans.push(span);
+            continue;
+        }
+        let room = width.saturating_sub(used);
+        spans.push(Span::styled(truncate(&format!("{}…", span.content), room), span.style));
+        break;
+    }
+    Line::from(spans)
+}
+
+/// The description in lines of `width`, paragraphs kept.
+fn wrap_text(text: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for paragraph in text.lines() {
+        if paragraph.trim().is_empty() {
+            if out.last().is_some_and(|l: &String| !l.is_empty()) {
+                out.push(String::new());
+            }
+            continue;
+        }
+        out.extend(crate::ui::widgets::bars::wrap(paragraph, width, usize::MAX));
+    }
+    while out.last().is_some_and(|l| l.is_empty()) {
+        out.pop();
+    }
+    out
 }
 
 fn loading(theme: &Theme) -> Line<'static> {

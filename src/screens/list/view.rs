@@ -49,7 +49,10 @@ fn render_search_line(frame: &mut Frame, area: Rect, state: &State, theme: &Them
             Span::raw(list.applied_query.clone()),
             Span::styled(format!("   {} of {}", list.hits.len(), state.catalog.len()), theme.muted()),
             Span::styled(
-                query_problems(state).first().map(|p| format!("   {}", p.split(" (").next().unwrap_or(p))).unwrap_or_default(),
+                query_problems(state)
+                    .first()
+                    .map(|p| format!("   {}", p.split(" (").next().unwrap_or(p)))
+                    .unwrap_or_default(),
                 theme.warn(),
             ),
         ]);
@@ -85,7 +88,10 @@ fn render_table(frame: &mut Frame, area: Rect, state: &State, columns: Columns, 
         // A typo in a field name is said, not hidden behind "nothing matches".
         let problems = query_problems(state);
         let (text, style) = if state.catalog.is_empty() {
-            ("The catalog is empty. Sync with r, or run with --demo to try the bundled catalog.".to_string(), theme.muted())
+            (
+                "The catalog is empty. Sync with r, or run with --demo to try the bundled catalog.".to_string(),
+                theme.muted(),
+            )
         } else if list.searching {
             ("Searching…".to_string(), theme.muted())
         } else if !problems.is_empty() {
@@ -93,7 +99,8 @@ fn render_table(frame: &mut Frame, area: Rect, state: &State, columns: Columns, 
         } else {
             ("Nothing matches. Esc clears the search.".to_string(), theme.muted())
         };
-        frame.render_widget(Paragraph::new(Span::styled(text, style)).wrap(ratatui::widgets::Wrap { trim: true }), area);
+        frame
+            .render_widget(Paragraph::new(Span::styled(text, style)).wrap(ratatui::widgets::Wrap { trim: true }), area);
         return;
     }
     let fixed = if columns == Columns::Narrow { NARROW } else { WIDE };
