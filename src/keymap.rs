@@ -79,6 +79,8 @@ pub enum Command {
     Edit,
     /// Copy the ref of the entity in front.
     CopyRef,
+    /// Copy the blast radius's teams to notify.
+    CopyTeams,
 }
 
 /// List commands that act on the selected entity (the preview pane names
@@ -213,6 +215,16 @@ pub const BINDINGS: &[Binding] = &[
     b(X::Tree, "tree.collapse", &["h", "left"], C::Collapse, "Collapse the node, or go to its parent", true),
     b(X::Tree, "tree.expand-all", &["*", "e"], C::ExpandAll, "Expand 3 levels below the node", true),
     b(X::Tree, "tree.toggle", &["t", "D"], C::BlastRadius, "Switch between dependencies and blast radius", true),
+    b(X::Tree, "tree.copy", &["y"], C::Copy, "Copy: the selected node's ref (OSC 52)", false),
+    b(
+        X::Tree,
+        "tree.copy-teams",
+        &["c"],
+        C::CopyTeams,
+        "Copy the teams to notify: their emails (or refs), comma-separated (blast radius)",
+        true,
+    ),
+    b(X::Tree, "tree.owner", &["o"], C::OwnerCard, "Owner card of the selected node", false),
     b(X::Doc, "doc.search", &["/"], C::Search, "Find in the page (n and N: next and previous match)", true),
     b(X::Doc, "doc.next-match", &["n"], C::NextMatch, "Next match", false),
     b(X::Doc, "doc.prev-match", &["N"], C::PrevMatch, "Previous match", false),
