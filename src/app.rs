@@ -49,6 +49,8 @@ pub async fn run(options: AppOptions) -> anyhow::Result<()> {
         state.docs.server = Some(instance.url.trim_end_matches('/').to_string());
     }
     state.instances = options.instances.iter().map(|i| i.name.clone()).collect();
+    let history_path = crate::history::path_for(&options.source);
+    (state.search_history, state.palette_history) = crate::history::load(&history_path);
     let source = Arc::new(options.source);
     let mut terminal = Terminal::start(tx.clone())?;
     let size = terminal.size()?;
@@ -87,6 +89,9 @@ pub async fn run(options: AppOptions) -> anyhow::Result<()> {
         terminal.draw(&state)?;
     }
     drop(terminal);
+    if let Err(e) = crate::history::save(&history_path, &state.search_history, &state.palette_history) {
+        eprintln!("callboard: could not save the search history to {}: {e}", history_path.display());
+    }
     Ok(())
 }
 

@@ -11,6 +11,7 @@ pub mod effect;
 pub mod exec;
 pub mod generate;
 pub mod headless;
+pub mod history;
 pub mod input;
 pub mod keymap;
 pub mod layout;

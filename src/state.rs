@@ -85,6 +85,9 @@ pub struct State {
     pub sync_error: Option<String>,
     /// The user asked for the running sync (`r`): its outcome is always told.
     pub manual_sync: bool,
+    /// Past searches and palette commands (Up/Down), saved by the app at exit.
+    pub search_history: crate::history::History,
+    pub palette_history: crate::history::History,
 }
 
 /// One line of `:messages`.
@@ -124,6 +127,8 @@ impl State {
             messages: Vec::new(),
             sync_error: None,
             manual_sync: false,
+            search_history: Default::default(),
+            palette_history: Default::default(),
         }
     }
 

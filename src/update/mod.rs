@@ -202,6 +202,11 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
     }
     let context = screens::focus_context(state);
+    if context == Context::SearchInput {
+        if let Some(effects) = list::recall(state, key) {
+            return effects;
+        }
+    }
     let command = state.keymap.lookup(context, &key);
     if context == Context::SearchInput {
         return match command {

@@ -35,6 +35,8 @@ pub fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
         }
         Command::AcceptSearch => {
             state.list.typing = false;
+            let query = state.list.query_text();
+            state.search_history.push(&query);
             Vec::new()
         }
         Command::ClearSearch => {
@@ -81,9 +83,32 @@ pub fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
 }
 
 /// A key typed into the search input.
+/// Up and Down while typing a search: the searches before (Down past the
+/// newest gives back what was typed; Down when not browsing is left to the
+/// keymap, where it accepts the query).
+pub fn recall(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    if key.modifiers != KeyModifiers::NONE {
+        return None;
+    }
+    let text = match key.code {
+        KeyCode::Up => state.search_history.older(&state.list.query_text()),
+        KeyCode::Down if state.search_history.browsing() => state.search_history.newer(),
+        _ => return None,
+    };
+    // At the oldest entry Up does nothing more.
+    Some(match text {
+        Some(text) => set_query(state, &text),
+        None => Vec::new(),
+    })
+}
+
 pub fn on_typing(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match state.list.input.on_key(key) {
-        InputOutcome::Changed => start_search(state),
+        InputOutcome::Changed => {
+            state.search_history.reset();
+            start_search(state)
+        }
         InputOutcome::Moved | InputOutcome::Ignored => Vec::new(),
     }
 }

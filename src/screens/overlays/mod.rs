@@ -128,8 +128,26 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
             let typed = input.text();
             let matches = palette_matches(&typed);
+            // Up on an empty line (or while already browsing) and Down while
+            // browsing recall past commands; otherwise they move in the list.
+            let history = &mut state.palette_history;
+            let recalled = match key.code {
+                KeyCode::Up if typed.is_empty() || history.browsing() => Some(history.older(&typed)),
+                KeyCode::Down if history.browsing() => Some(history.newer()),
+                _ => None,
+            };
+            if let Some(text) = recalled {
+                if let Some(text) = text {
+                    input.set_text(&text);
+                    *selected = 0;
+                }
+                return Vec::new();
+            }
             match input.on_key(key) {
-                InputOutcome::Changed => *selected = 0,
+                InputOutcome::Changed => {
+                    *selected = 0;
+                    state.palette_history.reset();
+                }
                 InputOutcome::Moved => {}
                 InputOutcome::Ignored => match key.code {
                     KeyCode::Up => *selected = selected.saturating_sub(1),
@@ -137,6 +155,7 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     KeyCode::Enter => {
                         let chosen = matches.get(*selected).map(|(n, _)| n.clone());
                         state.overlay = None;
+                        state.palette_history.push(&typed);
                         return run_palette(state, &typed, chosen.as_deref());
                     }
                     _ => {}
