@@ -84,3 +84,21 @@ fn the_search_history_survives_a_restart() {
     second.send(&["Up"]);
     second.wait_for("kind:api payments");
 }
+
+#[test]
+fn tab_in_the_palette_completes_commands_and_refs() {
+    let mut app = demo();
+    app.keys(":");
+    app.type_text("op");
+    app.keys("tab");
+    app.type_text("payments-a");
+    app.keys("tab");
+    let screen = app.screen();
+    assert!(screen.contains("open payments-api"), "{screen}");
+    app.keys("enter");
+    assert_eq!(callboard::screens::entity_in_front(&app.state).as_deref(), Some("component:default/payments-api"));
+    app.keys(":");
+    app.type_text("instance d");
+    app.keys("tab");
+    assert!(app.screen().contains("instance demo"));
+}

@@ -1,5 +1,6 @@
 //! Modals: help, problems, the command palette and the facet pickers.
 
+pub mod complete;
 pub mod facets;
 pub mod help;
 pub mod messages;
@@ -151,7 +152,24 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 InputOutcome::Moved => {}
                 InputOutcome::Ignored => match key.code {
                     KeyCode::Up => *selected = selected.saturating_sub(1),
-                    KeyCode::Down | KeyCode::Tab => *selected = (*selected + 1).min(matches.len().saturating_sub(1)),
+                    KeyCode::Down => *selected = (*selected + 1).min(matches.len().saturating_sub(1)),
+                    KeyCode::Tab => {
+                        let chosen = matches.get(*selected).map(|(n, _)| n.as_str());
+                        let done = complete::complete(&typed, chosen, &state.catalog, &state.instances);
+                        match done.text {
+                            Some(text) => {
+                                input.set_text(&text);
+                                *selected = 0;
+                            }
+                            None if done.candidates.len() > 1 => {
+                                let n = done.candidates.len();
+                                let shown: Vec<&str> = done.candidates.iter().take(8).map(String::as_str).collect();
+                                let more = if n > 8 { ", …" } else { "" };
+                                state.toast(crate::msg::Level::Info, format!("{n} matches: {}{more}", shown.join(", ")));
+                            }
+                            None => {}
+                        }
+                    }
                     KeyCode::Enter => {
                         let chosen = matches.get(*selected).map(|(n, _)| n.clone());
                         state.overlay = None;
