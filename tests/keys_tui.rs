@@ -102,3 +102,24 @@ fn tab_in_the_palette_completes_commands_and_refs() {
     app.keys("tab");
     assert!(app.screen().contains("instance demo"));
 }
+
+#[test]
+fn the_facet_picker_and_help_filter_as_you_type() {
+    let mut app = demo();
+    app.keys("f");
+    app.type_text("own");
+    let screen = app.screen();
+    assert!(screen.contains("│owner") && !screen.contains("│lifecycle"), "{screen}");
+    app.keys("enter");
+    app.type_text("team-pay");
+    let screen = app.screen();
+    assert!(screen.contains("team-payments") && !screen.contains("team-fraud"), "{screen}");
+    app.keys("enter");
+    assert_eq!(app.state.list.query_text(), "owner:team-payments");
+    app.keys("?");
+    app.type_text("blast");
+    let screen = app.screen();
+    assert!(screen.contains("Blast radius: who depends on it") && !screen.contains("Quit callboard"), "{screen}");
+    app.keys("esc");
+    assert!(app.state.overlay.is_none());
+}

@@ -163,7 +163,7 @@ pub fn run_command(state: &mut State, context: Context, command: Command) -> Vec
             vec![Effect::Quit]
         }
         Command::Help => {
-            state.overlay = Some(overlays::Overlay::Help { scroll: 0 });
+            state.overlay = Some(overlays::help());
             Vec::new()
         }
         Command::Palette => {

@@ -4,7 +4,7 @@ use crate::effect::Effect;
 use crate::input::InputOutcome;
 use crate::keymap::Command;
 use crate::layout::{list_rows, PREVIEW_MIN_WIDTH};
-use crate::screens::{entity, move_cursor, overlays::Overlay};
+use crate::screens::{entity, move_cursor};
 use crate::search::Hit;
 use crate::state::State;
 use crossterm::event::KeyEvent;
@@ -66,7 +66,7 @@ pub fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
             crate::screens::open_for(state, &key, command)
         }
         Command::Facets => {
-            state.overlay = Some(Overlay::Facets { field: None, selected: 0 });
+            state.overlay = Some(crate::screens::overlays::facets());
             Vec::new()
         }
         Command::TogglePreview => {

@@ -43,7 +43,12 @@ pub fn complete(typed: &str, chosen: Option<&str>, catalog: &Catalog, instances:
 fn entity_candidates(catalog: &Catalog, typed: &str) -> Vec<String> {
     let lower = typed.to_lowercase();
     let mut out: Vec<String> = if typed.contains(':') {
-        catalog.all().iter().map(|s| crate::cli::resolve::display_ref(&s.key)).filter(|r| r.to_lowercase().starts_with(&lower)).collect()
+        catalog
+            .all()
+            .iter()
+            .map(|s| crate::cli::resolve::display_ref(&s.key))
+            .filter(|r| r.to_lowercase().starts_with(&lower))
+            .collect()
     } else {
         catalog.all().iter().map(|s| s.name.clone()).filter(|n| n.to_lowercase().starts_with(&lower)).collect()
     };
