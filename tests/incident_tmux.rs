@@ -52,3 +52,40 @@ fn an_unknown_start_says_so_and_searches() {
     };
     tmux.wait_for("No entity named `no-such-service`");
 }
+
+#[test]
+fn shift_tab_goes_back_a_tab_in_a_real_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(tmux) = Tmux::start("incident-btab", 100, 30, dir.path(), &[], &["--demo", "payments-api"]) else {
+        return;
+    };
+    tmux.wait_for("Overview");
+    keys(&tmux, &["Tab", "Tab"]);
+    tmux.wait_for("Grafana dashboard");
+    keys(&tmux, &["BTab"]);
+    tmux.wait_for("backstage.io/kubernetes-id");
+}
+
+#[test]
+fn without_a_terminal_the_start_entity_still_asks_for_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_callboard"))
+        .args(["--demo", "payments-api"])
+        .env("CALLBOARD_CACHE_DIR", dir.path())
+        .env("CALLBOARD_STATE_DIR", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the TUI needs a terminal"));
+    // A subcommand is still a subcommand after the global flags.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_callboard"))
+        .args(["--demo", "get", "payments-api", "-o", "json"])
+        .env("CALLBOARD_CACHE_DIR", dir.path())
+        .env("CALLBOARD_STATE_DIR", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}

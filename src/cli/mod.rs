@@ -20,7 +20,7 @@ use std::path::PathBuf;
     name = "callboard",
     version,
     about = "A terminal UI for the Backstage catalog: owners, dependencies, runbooks, in under a second.",
-    args_conflicts_with_subcommands = true
+    subcommand_precedence_over_arg = true
 )]
 pub struct Cli {
     #[command(flatten)]
