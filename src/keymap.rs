@@ -86,7 +86,7 @@ pub enum Command {
 /// List commands that act on the selected entity (the preview pane names
 /// their keys; typed during a search, they wait for its results).
 pub const ON_SELECTION: &[Command] =
-    &[Command::Open, Command::OwnerCard, Command::Dependencies, Command::BlastRadius, Command::Runbook];
+    &[Command::Open, Command::OwnerCard, Command::Dependencies, Command::BlastRadius, Command::Runbook, Command::Copy];
 
 /// One row of the table.
 pub struct Binding {
@@ -142,6 +142,7 @@ pub const BINDINGS: &[Binding] = &[
     b(X::List, "list.mine", &["m"], C::Mine, "Only what I or my groups own (config `me`)", false),
     b(X::List, "list.owner", &["o"], C::OwnerCard, "Owner card of the selected entity", true),
     b(X::List, "list.deps", &["d"], C::Dependencies, "Dependency tree of the selected entity", false),
+    b(X::List, "list.copy", &["y"], C::Copy, "Copy: whom to call, the owner's email (OSC 52)", false),
     b(X::List, "list.blast", &["D"], C::BlastRadius, "Blast radius: who depends on it", false),
     b(
         X::List,

@@ -194,3 +194,14 @@ fn the_whole_description_is_readable_at_80x24() {
     app.keys("g");
     assert!(app.screen().contains("never raw PANs"));
 }
+
+#[test]
+fn y_on_the_list_copies_whom_to_call() {
+    let mut app = demo(160, 40);
+    app.keys("/");
+    app.type_text("payments-api");
+    app.keys("enter");
+    assert!(app.screen().contains("y copy"), "the preview names the key:\n{}", app.screen());
+    app.keys("y");
+    assert_eq!(copied(&app), vec!["team-payments@tessera.example".to_string()]);
+}

@@ -179,7 +179,7 @@ fn wrap_text(text: &str, width: usize) -> Vec<String> {
             }
             continue;
         }
-        out.extend(crate::ui::widgets::bars::wrap(paragraph, width, usize::MAX));
+        out.extend(crate::ui::widgets::text::wrap(paragraph, width, usize::MAX));
     }
     while out.last().is_some_and(|l| l.is_empty()) {
         out.pop();

@@ -29,6 +29,10 @@ pub fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
             Some(key) => entity::open(state, &key),
             None => Vec::new(),
         },
+        Command::Copy => match state.selected_key().map(str::to_string) {
+            Some(key) => copy_owner(state, &key),
+            None => Vec::new(),
+        },
         Command::Search => {
             state.list.typing = true;
             Vec::new()
@@ -118,6 +122,26 @@ pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
     match state.list.input.paste(text) {
         InputOutcome::Changed => start_search(state),
         InputOutcome::Moved | InputOutcome::Ignored => Vec::new(),
+    }
+}
+
+/// `y` on the list (and its preview): whom to call, ready to paste — the
+/// owner's email, else the owner's ref; an entity with no owner says so.
+fn copy_owner(state: &mut State, key: &str) -> Vec<Effect> {
+    use crate::screens::values::{copy, Value};
+    let resolution = crate::catalog::graph::resolve_owner(&state.catalog, key);
+    match resolution.resolved {
+        Some(owner) => {
+            let who = crate::catalog::owners::person(&state.catalog, &owner);
+            copy(state, &Value::person(&owner, &who.email))
+        }
+        None => {
+            state.toast(
+                crate::msg::Level::Warn,
+                format!("{} has no reachable owner (o for details)", state.catalog.label_of(key)),
+            );
+            Vec::new()
+        }
     }
 }
 

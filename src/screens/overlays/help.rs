@@ -65,7 +65,11 @@ pub fn render(frame: &mut Frame, state: &State, scroll: usize, filter: &str, the
     let block =
         Block::default().borders(Borders::ALL).border_style(theme.border()).title(Span::styled(title, theme.title()));
     frame.render_widget(Clear, area);
-    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll as u16, 0)), area);
+    // Long descriptions wrap rather than run off the box's edge.
+    frame.render_widget(
+        Paragraph::new(lines).block(block).wrap(ratatui::widgets::Wrap { trim: false }).scroll((scroll as u16, 0)),
+        area,
+    );
 }
 
 /// `:problems`: what could not be read, with file and line, so it can be fixed.

@@ -155,7 +155,8 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             let global = state.keymap.lookup(Context::List, &key);
             if let Some(cmd) = command.or(global) {
                 let mut s = *scroll;
-                if move_cursor(&mut s, BINDINGS.len() + 12, cmd, page) {
+                // Wrapped descriptions take more rows than bindings: room for them.
+                if move_cursor(&mut s, BINDINGS.len() * 2 + 12, cmd, page) {
                     *scroll = s;
                     return Vec::new();
                 }

@@ -101,7 +101,7 @@ fn summary_lines(state: &State, tree: &TreePage, theme: &Theme, height: u16) -> 
         let mut used = 0;
         for line in unowned.into_iter().take(cap) {
             // Wrapped, never cut: the reason is the point of the line.
-            for (i, part) in crate::ui::widgets::bars::wrap(&line, width - 4, 5).into_iter().enumerate() {
+            for (i, part) in crate::ui::widgets::text::wrap(&line, width - 4, 5).into_iter().enumerate() {
                 let indent = if i == 0 { "" } else { "    " };
                 lines.push(Line::styled(format!("{indent}{part}"), theme.crit()));
             }

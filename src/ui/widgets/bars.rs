@@ -109,7 +109,7 @@ pub fn toasts(frame: &mut Frame, state: &State, theme: &Theme) {
     let widest = area.width.saturating_sub(2).clamp(10, 100);
     for toast in state.toasts.iter().rev() {
         let text_width = widest.saturating_sub(2) as usize;
-        let lines = wrap(&toast.text, text_width, MAX_TOAST_LINES);
+        let lines = super::text::wrap(&toast.text, text_width, MAX_TOAST_LINES);
         let longest = lines.iter().map(|l| unicode_width::UnicodeWidthStr::width(l.as_str())).max().unwrap_or(0);
         let width = (longest as u16 + 4).min(widest).max(10);
         let height = lines.len() as u16 + 2;
@@ -133,71 +133,3 @@ pub fn toasts(frame: &mut Frame, state: &State, theme: &Theme) {
 }
 
 const MAX_TOAST_LINES: usize = 4;
-
-/// Words into lines of at most `width` columns; a word longer than a line is
-/// broken; past `max` lines the last ends with `…`.
-pub fn wrap(text: &str, width: usize, max: usize) -> Vec<String> {
-    use unicode_width::UnicodeWidthStr;
-    let width = width.max(4);
-    let mut lines: Vec<String> = Vec::new();
-    let mut current = String::new();
-    for word in text.split_whitespace() {
-        let mut word = word.to_string();
-        loop {
-            let sep = usize::from(!current.is_empty());
-            if current.width() + sep + word.width() <= width {
-                if sep == 1 {
-                    current.push(' ');
-                }
-                current.push_str(&word);
-                break;
-            }
-            if !current.is_empty() {
-                lines.push(std::mem::take(&mut current));
-                continue;
-            }
-            // A word wider than the line: break it.
-            let mut head = String::new();
-            let mut rest = word.chars();
-            for c in rest.by_ref() {
-                if (head.clone() + &c.to_string()).width() > width {
-                    lines.push(head);
-                    head = c.to_string();
-                    break;
-                }
-                head.push(c);
-            }
-            word = head + rest.as_str();
-            if word.width() <= width {
-                current = word;
-                break;
-            }
-        }
-    }
-    if !current.is_empty() {
-        lines.push(current);
-    }
-    if lines.len() > max {
-        lines.truncate(max);
-        let last = lines.last_mut().expect("max is at least one");
-        *last = truncate(&format!("{last} …"), width);
-        if !last.ends_with('…') {
-            last.push('…');
-        }
-    }
-    lines
-}
-
-#[cfg(test)]
-mod tests {
-    use super::wrap;
-
-    #[test]
-    fn wraps_on_words_and_marks_what_is_left_out() {
-        assert_eq!(wrap("one two three", 7, 4), vec!["one two", "three"]);
-        assert_eq!(wrap("abcdefghij", 4, 4), vec!["abcd", "efgh", "ij"]);
-        let cut = wrap("a b c d e f g h", 3, 2);
-        assert_eq!(cut.len(), 2);
-        assert!(cut[1].ends_with('…'), "{cut:?}");
-    }
-}
