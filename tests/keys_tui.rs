@@ -123,3 +123,22 @@ fn the_facet_picker_and_help_filter_as_you_type() {
     app.keys("esc");
     assert!(app.state.overlay.is_none());
 }
+
+#[test]
+fn a_configured_key_that_collides_is_reported_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "[keys]\n\"list.owner\" = \"f\"\n").unwrap();
+    let Some(tmux) =
+        tmux::Tmux::start("collide", 160, 30, dir.path(), &[], &["--demo", "--config", config.to_str().unwrap()])
+    else {
+        return;
+    };
+    tmux.wait_for("`list.facets` and `list.owner` both use f");
+    // Still there after the toast has gone: in :messages.
+    tmux.wait_gone("both use f");
+    tmux.send(&[":"]);
+    tmux.type_text("messages");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("`list.facets` and `list.owner` both use f");
+}
