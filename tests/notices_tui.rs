@@ -97,3 +97,37 @@ fn long_toasts_wrap_at_80_columns_and_messages_keeps_them_with_their_time() {
     assert!(screen.contains("01:01:01 error second"), "{screen}");
     assert!(screen.contains("00:00:00 warn  The stated owner"), "{screen}");
 }
+
+#[path = "common/tmux.rs"]
+mod tmux;
+
+/// The real binary against an instance whose token variable is not set: the
+/// reason stays in the status bar after the toast has gone.
+#[test]
+fn a_missing_token_stays_in_the_status_bar() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[[instance]]\nname = \"prod\"\nurl = \"http://127.0.0.1:9\"\ntoken_env = \"CALLBOARD_TEST_TOKEN_SURELY_UNSET\"\n",
+    )
+    .unwrap();
+    let args = ["--instance", "prod", "--config", config.to_str().unwrap()];
+    let Some(tmux) = tmux::Tmux::start("missing-token", 200, 30, dir.path(), &[], &args) else { return };
+    let screen = tmux.wait_for("sync failed:");
+    assert!(screen.contains("CALLBOARD_TEST_TOKEN_SURELY_UNSET"), "{screen}");
+    assert!(screen.contains("never synced"), "{screen}");
+    std::thread::sleep(std::time::Duration::from_secs(9)); // every toast has gone
+    let screen = tmux.screen();
+    assert!(screen.contains("sync failed:") && screen.contains("CALLBOARD_TEST_TOKEN_SURELY_UNSET"), "{screen}");
+}
+
+#[test]
+fn a_long_sync_error_ends_with_an_ellipsis_at_80_columns() {
+    let mut app = demo(80, 24);
+    let message = "instance `prod`: token_env BACKSTAGE_TOKEN: the variable is not set; export BACKSTAGE_TOKEN=<token> or change token_env";
+    app.dispatch(Msg::Sync(SyncEvent::Failed { message: message.into(), offline: false }));
+    app.dispatch(Msg::Tick(NOW + 600));
+    let status = status_line(&app.screen());
+    assert!(status.contains("sync failed: instance `prod`") && status.ends_with('…'), "{status}");
+}

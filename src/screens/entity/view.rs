@@ -63,7 +63,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, page: &EntityPage, t
     ])
     .areas(area);
     // Header lines end with `…` when they do not fit, never cut silently.
-    let header: Vec<Line> = header.into_iter().map(|l| fit_line(l, head.width as usize)).collect();
+    let header: Vec<Line> =
+        header.into_iter().map(|l| crate::ui::widgets::text::fit_line(l, head.width as usize)).collect();
     frame.render_widget(Paragraph::new(header), head);
     // A description longer than its box ends with `…` there and is shown
     // whole at the top of the overview, which scrolls.
@@ -145,28 +146,6 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, page: &EntityPage, t
         page.scroll.min(lines.len().saturating_sub(height))
     };
     frame.render_widget(Paragraph::new(lines).scroll((offset as u16, 0)), body);
-}
-
-/// A line cut to `width` columns with `…` as its last character if it was longer.
-fn fit_line(line: Line<'static>, width: usize) -> Line<'static> {
-    use unicode_width::UnicodeWidthStr;
-    if line.width() <= width {
-        return line;
-    }
-    let mut used = 0;
-    let mut spans = Vec::new();
-    for span in line.spans {
-        let w = span.content.width();
-        if used + w < width {
-            used += w;
-            spans.push(span);
-            continue;
-        }
-        let room = width.saturating_sub(used);
-        spans.push(Span::styled(truncate(&format!("{}…", span.content), room), span.style));
-        break;
-    }
-    Line::from(spans)
 }
 
 /// The description in lines of `width`, paragraphs kept.

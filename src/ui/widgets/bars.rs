@@ -70,10 +70,6 @@ pub fn status_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             None => spans.push(Span::styled("· never synced ", theme.warn())),
         },
     }
-    // A failed sync (a missing token, a refused request) stays until one succeeds.
-    if let Some(error) = &state.sync_error {
-        spans.push(Span::styled(format!("· sync failed: {error} (:messages) "), theme.crit()));
-    }
     if state.list.mine {
         spans.push(Span::styled("· mine ", theme.key()));
     }
@@ -83,7 +79,13 @@ pub fn status_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     if !state.info.problems.is_empty() {
         spans.push(Span::styled(format!("· {} problems (:problems) ", state.info.problems.len()), theme.warn()));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.bar()), area);
+    // Last, as it can be long: a failed sync (a missing token, a refused request) stays until one succeeds.
+    if let Some(error) = &state.sync_error {
+        spans.push(Span::styled(format!("· sync failed: {error} (:messages) "), theme.crit()));
+    }
+    // A long error ends with `…` (`:messages` has it whole), never cut silently.
+    let line = super::text::fit_line(Line::from(spans), area.width as usize);
+    frame.render_widget(Paragraph::new(line).style(theme.bar()), area);
 }
 
 pub fn footer(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
