@@ -46,6 +46,11 @@ impl Value {
     /// anything else is only copied.
     pub fn guess(text: &str, catalog: &crate::catalog::Catalog) -> Value {
         let text = text.trim();
+        // Backstage's location form: `url:https://…` is the address.
+        let text = match text.get(..4) {
+            Some(p) if p.eq_ignore_ascii_case("url:") && text[4..].contains("://") => &text[4..],
+            _ => text,
+        };
         let lower = text.to_ascii_lowercase();
         if lower.starts_with("https://") || lower.starts_with("http://") {
             return Value { copy: text.to_string(), target: Target::Url(text.to_string()) };
@@ -127,5 +132,7 @@ mod tests {
         assert_eq!(Value::guess("mailto:a@b.io", &catalog).copy, "a@b.io");
         assert_eq!(Value::guess("group:default/nope", &catalog).target, Target::None);
         assert_eq!(Value::guess("PD123", &catalog).target, Target::None);
+        let location = Value::guess("url:https://github.com/o/r/tree/main/", &catalog);
+        assert_eq!(location.target, Target::Url("https://github.com/o/r/tree/main/".into()));
     }
 }
