@@ -89,7 +89,11 @@ impl Screen for EntityPage {
             }
             Command::Copy => match self.value(state) {
                 Some(v) => Outcome::stay(values::copy(state, &v)),
-                None => Outcome::none(),
+                None => {
+                    // The raw YAML has no cursor: say where copying works.
+                    state.toast(crate::msg::Level::Info, "Nothing selected to copy here (Y copies the ref)");
+                    Outcome::none()
+                }
             },
             Command::Open => match self.value(state) {
                 Some(v) => Outcome::stay(values::follow(state, &v)),
