@@ -24,12 +24,20 @@ pub struct AppOptions {
     pub runbook_annotations: Vec<String>,
     /// Configured instances, for `:instance NAME`.
     pub instances: Vec<crate::config::Instance>,
+    /// `callboard REF|NAME`: the entity to start on.
+    pub start_at: Option<String>,
+    /// Problems with the config to show once the screen is up (key collisions).
+    pub warnings: Vec<String>,
 }
 
 pub async fn run(options: AppOptions) -> anyhow::Result<()> {
     let (tx, mut rx) = unbounded_channel::<Msg>();
     let mut state = State::new(options.source.label(), options.keymap, unix_now());
     state.monochrome = options.monochrome;
+    state.start_at = options.start_at;
+    for warning in options.warnings {
+        state.toast(Level::Warn, warning);
+    }
     state.me = options
         .me
         .as_deref()
@@ -41,6 +49,8 @@ pub async fn run(options: AppOptions) -> anyhow::Result<()> {
         state.docs.server = Some(instance.url.trim_end_matches('/').to_string());
     }
     state.instances = options.instances.iter().map(|i| i.name.clone()).collect();
+    let history_path = crate::history::path_for(&options.source);
+    (state.search_history, state.palette_history) = crate::history::load(&history_path);
     let source = Arc::new(options.source);
     let mut terminal = Terminal::start(tx.clone())?;
     let size = terminal.size()?;
@@ -79,6 +89,9 @@ pub async fn run(options: AppOptions) -> anyhow::Result<()> {
         terminal.draw(&state)?;
     }
     drop(terminal);
+    if let Err(e) = crate::history::save(&history_path, &state.search_history, &state.palette_history) {
+        eprintln!("callboard: could not save the search history to {}: {e}", history_path.display());
+    }
     Ok(())
 }
 

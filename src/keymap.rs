@@ -86,12 +86,16 @@ pub enum Command {
     /// Create from a template (the scaffolder).
     Create,
     CancelTask,
+    /// Copy the ref of the entity in front.
+    CopyRef,
+    /// Copy the blast radius's teams to notify.
+    CopyTeams,
 }
 
 /// List commands that act on the selected entity (the preview pane names
 /// their keys; typed during a search, they wait for its results).
 pub const ON_SELECTION: &[Command] =
-    &[Command::Open, Command::OwnerCard, Command::Dependencies, Command::BlastRadius, Command::Runbook];
+    &[Command::Open, Command::OwnerCard, Command::Dependencies, Command::BlastRadius, Command::Runbook, Command::Copy];
 
 /// One row of the table.
 pub struct Binding {
@@ -131,6 +135,7 @@ pub const BINDINGS: &[Binding] = &[
     b(X::Global, "top", &["g", "home"], C::Top, "Go to the top", false),
     b(X::Global, "bottom", &["G", "end"], C::Bottom, "Go to the bottom", false),
     b(X::Global, "sync", &["r", "ctrl-r"], C::Sync, "Sync now (reload the source)", false),
+    b(X::Global, "copy-ref", &["Y"], C::CopyRef, "Copy the ref of the entity in front (OSC 52)", false),
     b(X::List, "list.open", &["enter", "l", "right"], C::Open, "Open the entity", true),
     b(X::List, "list.search", &["/"], C::Search, "Search: text and field:value terms", true),
     b(
@@ -146,6 +151,7 @@ pub const BINDINGS: &[Binding] = &[
     b(X::List, "list.mine", &["m"], C::Mine, "Only what I or my groups own (config `me`)", false),
     b(X::List, "list.owner", &["o"], C::OwnerCard, "Owner card of the selected entity", true),
     b(X::List, "list.deps", &["d"], C::Dependencies, "Dependency tree of the selected entity", false),
+    b(X::List, "list.copy", &["y"], C::Copy, "Copy: whom to call, the owner's email (OSC 52)", false),
     b(X::List, "list.blast", &["D"], C::BlastRadius, "Blast radius: who depends on it", false),
     b(
         X::List,
@@ -165,15 +171,53 @@ pub const BINDINGS: &[Binding] = &[
         true,
     ),
     b(X::SearchInput, "search.cancel", &["esc"], C::ClearSearch, "Clear the query", true),
-    b(X::Entity, "entity.open", &["enter", "l", "right"], C::Open, "Follow the selected relation", true),
+    b(
+        X::Entity,
+        "entity.open",
+        &["enter", "l", "right"],
+        C::Open,
+        "Follow the selected relation, link or annotation (a ref opens its page, an address the browser)",
+        true,
+    ),
     b(X::Entity, "entity.next-tab", &["tab", "]"], C::NextTab, "Next tab (overview, annotations, links, raw)", true),
     b(X::Entity, "entity.prev-tab", &["backtab", "["], C::PrevTab, "Previous tab", false),
     b(X::Entity, "entity.runbook", &["b"], C::Runbook, "Runbook: open it, or choose among the runbooks and docs", true),
-    b(X::Entity, "entity.owner", &["o"], C::OwnerCard, "Owner card: who owns it and how to reach them", true),
+    b(
+        X::Entity,
+        "entity.owner",
+        &["o"],
+        C::OwnerCard,
+        "Owner card: who owns it and how to reach them (on the links and annotations tabs: open the selected address)",
+        true,
+    ),
     b(X::Entity, "entity.deps", &["d"], C::Dependencies, "Dependency tree", true),
     b(X::Entity, "entity.blast", &["D"], C::BlastRadius, "Blast radius: who depends on it", true),
+    b(
+        X::Entity,
+        "entity.copy",
+        &["y"],
+        C::Copy,
+        "Copy: the selected relation's ref, link or annotation (OSC 52)",
+        true,
+    ),
     b(X::Entity, "entity.edit", &["e"], C::Edit, "Edit its YAML file in $VISUAL or $EDITOR (folder sources)", false),
-    b(X::Owner, "owner.open", &["enter"], C::Open, "Open the owner's page", true),
+    b(
+        X::Owner,
+        "owner.open",
+        &["enter", "l", "right"],
+        C::Open,
+        "Follow: a team or person opens its page, an address the browser",
+        true,
+    ),
+    b(X::Owner, "owner.copy", &["y"], C::Copy, "Copy: the selected email, address or ref (OSC 52)", true),
+    b(
+        X::Owner,
+        "owner.browser",
+        &["o"],
+        C::OpenBrowser,
+        "Open the selected address (over SSH: show and copy it)",
+        false,
+    ),
     b(X::Owner, "owner.deps", &["d"], C::Dependencies, "Dependency tree", false),
     b(X::Owner, "owner.blast", &["D"], C::BlastRadius, "Blast radius", false),
     b(X::Tree, "tree.open", &["enter"], C::Open, "Open the node's entity", true),
@@ -181,6 +225,16 @@ pub const BINDINGS: &[Binding] = &[
     b(X::Tree, "tree.collapse", &["h", "left"], C::Collapse, "Collapse the node, or go to its parent", true),
     b(X::Tree, "tree.expand-all", &["*", "e"], C::ExpandAll, "Expand 3 levels below the node", true),
     b(X::Tree, "tree.toggle", &["t", "D"], C::BlastRadius, "Switch between dependencies and blast radius", true),
+    b(X::Tree, "tree.copy", &["y"], C::Copy, "Copy: the selected node's ref (OSC 52)", false),
+    b(
+        X::Tree,
+        "tree.copy-teams",
+        &["c"],
+        C::CopyTeams,
+        "Copy the teams to notify: their emails (or refs), comma-separated (blast radius)",
+        true,
+    ),
+    b(X::Tree, "tree.owner", &["o"], C::OwnerCard, "Owner card of the selected node", false),
     b(X::Doc, "doc.search", &["/"], C::Search, "Find in the page (n and N: next and previous match)", true),
     b(X::Doc, "doc.next-match", &["n"], C::NextMatch, "Next match", false),
     b(X::Doc, "doc.prev-match", &["N"], C::PrevMatch, "Previous match", false),
@@ -280,8 +334,9 @@ pub fn parse_key(text: &str) -> Option<KeyEvent> {
 /// Compare keys ignoring SHIFT on characters (terminals differ on whether
 /// `G` arrives with SHIFT set).
 fn same_key(a: &KeyEvent, b: &KeyEvent) -> bool {
+    // Shift-tab arrives as BackTab with SHIFT set (crossterm, most terminals).
     let strip = |m: KeyModifiers, code: KeyCode| match code {
-        KeyCode::Char(_) => m - KeyModifiers::SHIFT,
+        KeyCode::Char(_) | KeyCode::BackTab => m - KeyModifiers::SHIFT,
         _ => m,
     };
     a.code == b.code && strip(a.modifiers, a.code) == strip(b.modifiers, b.code)
@@ -295,8 +350,10 @@ pub struct Keymap {
 
 impl Keymap {
     /// Build from the table; `overrides` maps a binding name to a key list
-    /// separated by spaces. Unknown names or keys are errors.
-    pub fn new(overrides: &BTreeMap<String, String>) -> Result<Keymap, String> {
+    /// separated by spaces. Unknown names or keys are errors; a configured
+    /// key that another binding of the same context also has is a warning
+    /// (returned, to be shown at start), since only one of them can win.
+    pub fn new(overrides: &BTreeMap<String, String>) -> Result<(Keymap, Vec<String>), String> {
         for name in overrides.keys() {
             if !BINDINGS.iter().any(|b| b.name == name) {
                 return Err(format!("[keys] `{name}` is not a command; see `?` for the names"));
@@ -313,11 +370,12 @@ impl Keymap {
                 keys.push((binding.context, key, binding.command, i));
             }
         }
-        Ok(Keymap { keys })
+        let warnings = collisions(&keys, overrides);
+        Ok((Keymap { keys }, warnings))
     }
 
     pub fn default_map() -> Keymap {
-        Keymap::new(&BTreeMap::new()).expect("the built-in table is valid")
+        Keymap::new(&BTreeMap::new()).expect("the built-in table is valid").0
     }
 
     /// The command for a key in a context, falling back to Global.
@@ -375,6 +433,31 @@ impl Keymap {
     }
 }
 
+/// Configured keys that another binding of the same context also has: the
+/// first in the table wins, the other is shadowed, so each is named.
+fn collisions(keys: &[(Context, KeyEvent, Command, usize)], overrides: &BTreeMap<String, String>) -> Vec<String> {
+    let mut out = Vec::new();
+    for (n, (context, key, _, i)) in keys.iter().enumerate() {
+        let overridden = overrides.contains_key(BINDINGS[*i].name);
+        for (other_context, other_key, _, j) in &keys[..n] {
+            let other_overridden = overrides.contains_key(BINDINGS[*j].name);
+            if i == j || other_context != context || !same_key(key, other_key) || !(overridden || other_overridden) {
+                continue;
+            }
+            out.push(format!(
+                "[keys] `{}` and `{}` both use {} ({}); {} does `{}`",
+                BINDINGS[*j].name,
+                BINDINGS[*i].name,
+                key_label(key),
+                context.title(),
+                key_label(key),
+                BINDINGS[*j].name
+            ));
+        }
+    }
+    out
+}
+
 /// The first words of a description, for the footer.
 fn short(description: &'static str) -> &'static str {
     let cut = description.find([':', ',', '(']).unwrap_or(description.len());
@@ -413,60 +496,5 @@ pub fn key_label(key: &KeyEvent) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_table_key_parses() {
-        for binding in BINDINGS {
-            for k in binding.keys {
-                assert!(parse_key(k).is_some(), "{} has unparsable key {k}", binding.name);
-            }
-        }
-    }
-
-    #[test]
-    fn names_are_unique() {
-        let mut names: Vec<_> = BINDINGS.iter().map(|b| b.name).collect();
-        names.sort();
-        let before = names.len();
-        names.dedup();
-        assert_eq!(before, names.len());
-    }
-
-    #[test]
-    fn context_binding_wins_over_global_and_search_input_swallows_letters() {
-        let map = Keymap::default_map();
-        let enter = parse_key("enter").unwrap();
-        assert_eq!(map.lookup(Context::List, &enter), Some(Command::Open));
-        let q = parse_key("q").unwrap();
-        assert_eq!(map.lookup(Context::List, &q), Some(Command::Quit));
-        assert_eq!(map.lookup(Context::SearchInput, &q), None);
-        let shifted_g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
-        assert_eq!(map.lookup(Context::List, &shifted_g), Some(Command::Bottom));
-    }
-
-    #[test]
-    fn brief_hints_follow_overrides() {
-        let mut o = BTreeMap::new();
-        o.insert("list.owner".to_string(), "O".to_string());
-        o.insert("list.deps".to_string(), String::new());
-        let map = Keymap::new(&o).unwrap();
-        let hints = map.brief_hints(Context::List, &[Command::Open, Command::OwnerCard, Command::Dependencies]);
-        assert_eq!(hints, vec![("enter".to_string(), "open"), ("O".to_string(), "owner")]);
-    }
-
-    #[test]
-    fn overrides_apply_and_bad_ones_are_named() {
-        let mut o = BTreeMap::new();
-        o.insert("list.search".to_string(), "ctrl-s s".to_string());
-        let map = Keymap::new(&o).unwrap();
-        assert_eq!(map.lookup(Context::List, &parse_key("ctrl-s").unwrap()), Some(Command::Search));
-        assert_eq!(map.lookup(Context::List, &parse_key("/").unwrap()), None);
-        o.insert("nope".to_string(), "x".to_string());
-        assert!(Keymap::new(&o).unwrap_err().contains("`nope`"));
-        let mut o = BTreeMap::new();
-        o.insert("quit".to_string(), "ctrl-nonsense".to_string());
-        assert!(Keymap::new(&o).unwrap_err().contains("not a key"));
-    }
-}
+#[path = "keymap_tests.rs"]
+mod tests;

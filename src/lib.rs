@@ -13,6 +13,7 @@ pub mod form;
 pub mod generate;
 pub mod headless;
 pub mod health;
+pub mod history;
 pub mod input;
 pub mod keymap;
 pub mod layout;

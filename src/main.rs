@@ -44,7 +44,7 @@ fn run(cli: Cli) -> Result<(), callboard::cli::Exit> {
                      from a script, use a subcommand: callboard search, who, get, deps, docs, open, sync (see --help)",
                 ));
             }
-            let keymap = Keymap::new(&config.keys).map_err(|e| anyhow::anyhow!("config: {e}"))?;
+            let (keymap, warnings) = Keymap::new(&config.keys).map_err(|e| anyhow::anyhow!("config: {e}"))?;
             let monochrome = std::env::var_os("NO_COLOR").is_some() || config.theme.as_deref() == Some("mono");
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
@@ -60,6 +60,8 @@ fn run(cli: Cli) -> Result<(), callboard::cli::Exit> {
                     me: config.me.clone(),
                     runbook_annotations: config.runbooks.annotations.clone(),
                     instances: config.instances.clone(),
+                    start_at: cli.entity,
+                    warnings,
                 }))
                 .map_err(Into::into)
         }

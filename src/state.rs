@@ -76,7 +76,29 @@ pub struct State {
     pub docs: crate::screens::doc::DocsState,
     pub last_sync_started: i64,
     pub quit: bool,
+    /// `callboard REF|NAME`: the entity to open once a catalog is loaded.
+    pub start_at: Option<String>,
+    /// Every notice and error shown this session, with its time (`:messages`).
+    pub messages: Vec<Message>,
+    /// The last sync's failure (a missing token, a refused request): stays
+    /// in the status bar until a sync succeeds.
+    pub sync_error: Option<String>,
+    /// The user asked for the running sync (`r`): its outcome is always told.
+    pub manual_sync: bool,
+    /// Past searches and palette commands (Up/Down), saved by the app at exit.
+    pub search_history: crate::history::History,
+    pub palette_history: crate::history::History,
 }
+
+/// One line of `:messages`.
+pub struct Message {
+    pub at: i64,
+    pub level: Level,
+    pub text: String,
+}
+
+/// How many notices `:messages` keeps (the oldest go first).
+pub const MESSAGES_KEPT: usize = 1000;
 
 impl State {
     pub fn new(source_label: String, keymap: Keymap, now: i64) -> State {
@@ -101,6 +123,12 @@ impl State {
             docs: Default::default(),
             last_sync_started: now,
             quit: false,
+            start_at: None,
+            messages: Vec::new(),
+            sync_error: None,
+            manual_sync: false,
+            search_history: Default::default(),
+            palette_history: Default::default(),
         }
     }
 
@@ -111,11 +139,12 @@ impl State {
 
     pub fn toast(&mut self, level: Level, text: impl Into<String>) {
         let seconds = if level == Level::Error { 8 } else { 4 };
-        self.toasts.push(Toast {
-            level,
-            text: crate::sanitize::clean_line(&text.into()),
-            expires_at: self.now + seconds,
-        });
+        let text = crate::sanitize::clean_line(&text.into());
+        if self.messages.len() >= MESSAGES_KEPT {
+            self.messages.remove(0);
+        }
+        self.messages.push(Message { at: self.now, level, text: text.clone() });
+        self.toasts.push(Toast { level, text, expires_at: self.now + seconds });
         if self.toasts.len() > 4 {
             self.toasts.remove(0);
         }

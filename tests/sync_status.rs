@@ -7,7 +7,7 @@ use callboard::state::{State, SyncStatus};
 use callboard::update::update;
 
 fn state() -> State {
-    State::new("prod".into(), Keymap::new(&Default::default()).unwrap(), 1_000)
+    State::new("prod".into(), Keymap::new(&Default::default()).unwrap().0, 1_000)
 }
 
 fn tick(state: &mut State, now: i64) -> Vec<Effect> {

@@ -20,11 +20,16 @@ use std::path::PathBuf;
 #[command(
     name = "callboard",
     version,
-    about = "A terminal UI for the Backstage catalog: owners, dependencies, runbooks, in under a second."
+    about = "A terminal UI for the Backstage catalog: owners, dependencies, runbooks, in under a second.",
+    subcommand_precedence_over_arg = true
 )]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
+    /// Open the TUI on this entity's page (a ref, name or title; several
+    /// matches: the list of them).
+    #[arg(value_name = "REF|NAME")]
+    pub entity: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

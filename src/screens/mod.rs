@@ -11,6 +11,7 @@ pub mod list;
 pub mod overlays;
 pub mod owner;
 pub mod tree;
+pub mod values;
 
 use crate::effect::Effect;
 use crate::keymap::{Command, Context};
@@ -148,6 +149,13 @@ pub fn open_for(state: &mut State, key: &str, command: Command) -> Vec<Effect> {
     }
 }
 
+/// `r` and `:sync`: said at once, and the outcome is told whatever it is.
+pub fn manual_sync(state: &mut State) -> Vec<Effect> {
+    state.manual_sync = true;
+    state.toast(crate::msg::Level::Info, "Syncing…");
+    vec![Effect::Sync { full: false }]
+}
+
 /// Carry out a command in a context (keys and the palette both come here).
 pub fn run_command(state: &mut State, context: Context, command: Command) -> Vec<Effect> {
     match command {
@@ -156,14 +164,15 @@ pub fn run_command(state: &mut State, context: Context, command: Command) -> Vec
             vec![Effect::Quit]
         }
         Command::Help => {
-            state.overlay = Some(overlays::Overlay::Help { scroll: 0 });
+            state.overlay = Some(overlays::help());
             Vec::new()
         }
         Command::Palette => {
             overlays::open_palette(state);
             Vec::new()
         }
-        Command::Sync => vec![Effect::Sync { full: false }],
+        Command::Sync => manual_sync(state),
+        Command::CopyRef => values::copy_ref_in_front(state),
         Command::Runbook if matches!(context, Context::List | Context::Entity | Context::Doc) => {
             doc::runbook_command(state, context)
         }

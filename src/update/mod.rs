@@ -43,6 +43,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             let mut effects = vec![Effect::WarmSearch { catalog: state.catalog.clone() }];
             effects.extend(list::start_search(state));
             effects.extend(entity::reload_open_pages(state));
+            effects.extend(start_at(state));
             effects
         }
         Msg::SearchDone { generation, hits } => list::search_done(state, generation, hits),
@@ -96,6 +97,37 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     }
 }
 
+/// `callboard REF|NAME`: open that entity's page once there is a catalog
+/// to find it in; several matches leave the list searching for the text.
+fn start_at(state: &mut State) -> Vec<Effect> {
+    if state.catalog.is_empty() {
+        return Vec::new();
+    }
+    let Some(text) = state.start_at.take() else { return Vec::new() };
+    let keys: Vec<String> =
+        crate::cli::resolve::exact_matches(&state.catalog, &text).iter().map(|s| s.key.clone()).collect();
+    match crate::cli::resolve::pick_one(&text, &keys) {
+        Ok(Some(key)) => entity::open(state, &key),
+        Ok(None) => {
+            state.toast(Level::Warn, format!("No entity named `{text}`; the list shows what the search finds"));
+            list::set_query(state, &text)
+        }
+        Err(_) => {
+            let names: Vec<String> = keys.iter().map(|k| crate::cli::resolve::display_ref(k)).collect();
+            state.toast(Level::Warn, format!("`{text}` names {} entities: {}", names.len(), names.join(", ")));
+            // Namesakes are found by their name; several titles by the text.
+            let mut shared: Vec<&str> =
+                keys.iter().filter_map(|k| state.catalog.get(k)).map(|s| s.name.as_str()).collect();
+            shared.dedup();
+            let query = match shared.as_slice() {
+                [name] if !name.contains(char::is_whitespace) => format!("name:{name}"),
+                _ => text.clone(),
+            };
+            list::set_query(state, &query)
+        }
+    }
+}
+
 /// Seconds between attempts to reach a server that was unreachable.
 const OFFLINE_RETRY_SECS: i64 = 60;
 
@@ -113,13 +145,21 @@ fn on_sync(state: &mut State, event: SyncEvent) -> Vec<Effect> {
         }
         SyncEvent::Done { added, changed, removed, .. } => {
             state.sync = SyncStatus::Idle;
+            state.sync_error = None;
             // A sync that found nothing new reloads nothing, but the data is fresh.
             state.info.synced_at = Some(state.now);
             if added + changed + removed > 0 {
                 state.toast(Level::Info, format!("Synced: {added} added, {changed} changed, {removed} removed"));
+            } else if std::mem::take(&mut state.manual_sync) {
+                state.toast(Level::Info, "Synced: nothing changed");
             }
+            state.manual_sync = false;
         }
         SyncEvent::Failed { message, offline } => {
+            let asked = std::mem::take(&mut state.manual_sync);
+            if !offline {
+                state.sync_error = Some(message.clone());
+            }
             let was_offline = matches!(state.sync, SyncStatus::Offline { .. });
             if offline {
                 let since = if let SyncStatus::Offline { since } = state.sync { since } else { state.now };
@@ -128,7 +168,7 @@ fn on_sync(state: &mut State, event: SyncEvent) -> Vec<Effect> {
                 state.sync = SyncStatus::Idle;
             }
             // Retries while offline fail the same way; the status bar already says so.
-            if !(offline && was_offline) {
+            if !(offline && was_offline) || asked {
                 state.toast(Level::Error, message);
             }
         }
@@ -163,6 +203,11 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
     }
     let context = screens::focus_context(state);
+    if context == Context::SearchInput {
+        if let Some(effects) = list::recall(state, key) {
+            return effects;
+        }
+    }
     let command = state.keymap.lookup(context, &key);
     if context == Context::SearchInput {
         return match command {

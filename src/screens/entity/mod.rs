@@ -7,6 +7,7 @@ use crate::effect::Effect;
 use crate::keymap::{Command, Context};
 use crate::layout::page_rows;
 use crate::sanitize::{clean_line, clean_multiline};
+use crate::screens::values::{self, Value as Pick};
 use crate::screens::{move_cursor, Outcome, Screen};
 use crate::state::{EntityDetail, Link, State};
 use crate::ui::theme::Theme;
@@ -68,6 +69,13 @@ impl Screen for EntityPage {
         }
         match command {
             Command::Back => Outcome::close(),
+            // On the links and annotations tabs `o` opens the selected address.
+            Command::OwnerCard if matches!(self.tab, EntityTab::Links | EntityTab::Annotations) => {
+                match self.value(state) {
+                    Some(v) => Outcome::stay(values::follow(state, &v)),
+                    None => Outcome::none(),
+                }
+            }
             Command::OwnerCard | Command::Dependencies | Command::BlastRadius => {
                 Outcome::stay(crate::screens::open_for(state, &key, command))
             }
@@ -79,20 +87,18 @@ impl Screen for EntityPage {
                 self.scroll = 0;
                 Outcome::none()
             }
-            Command::Open if self.tab == EntityTab::Overview => {
-                let target = state
-                    .catalog
-                    .get(&key)
-                    .and_then(|s| relation_rows(s).get(self.selected).map(|(_, k)| k.to_string()));
-                match target {
-                    Some(t) if state.catalog.get(&t).is_some() => Outcome::stay(open(state, &t)),
-                    Some(t) => {
-                        state.toast(crate::msg::Level::Warn, format!("{t} is not in the catalog (dangling reference)"));
-                        Outcome::none()
-                    }
-                    None => Outcome::none(),
+            Command::Copy => match self.value(state) {
+                Some(v) => Outcome::stay(values::copy(state, &v)),
+                None => {
+                    // The raw YAML has no cursor: say where copying works.
+                    state.toast(crate::msg::Level::Info, "Nothing selected to copy here (Y copies the ref)");
+                    Outcome::none()
                 }
-            }
+            },
+            Command::Open => match self.value(state) {
+                Some(v) => Outcome::stay(values::follow(state, &v)),
+                None => Outcome::none(),
+            },
             _ => Outcome::none(),
         }
     }
@@ -107,6 +113,23 @@ impl Screen for EntityPage {
 
     fn as_any_mut(&mut self) -> &mut dyn Any {
         self
+    }
+}
+
+impl EntityPage {
+    /// The value under the cursor: the selected relation (Overview), link
+    /// or annotation; nothing on the raw YAML.
+    pub fn value(&self, state: &State) -> Option<Pick> {
+        let detail = state.details.get(&self.key);
+        match self.tab {
+            EntityTab::Overview => {
+                let summary = state.catalog.get(&self.key)?;
+                relation_rows(summary).get(self.selected).map(|(_, k)| Pick::entity(k))
+            }
+            EntityTab::Annotations => detail?.annotations.get(self.scroll).map(|(_, v)| Pick::guess(v, &state.catalog)),
+            EntityTab::Links => detail?.links.get(self.scroll).map(|l| Pick::guess(&l.url, &state.catalog)),
+            EntityTab::Raw => None,
+        }
     }
 }
 

@@ -62,8 +62,24 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, page: &EntityPage, t
         Constraint::Min(1),
     ])
     .areas(area);
+    // Header lines end with `…` when they do not fit, never cut silently.
+    let header: Vec<Line> =
+        header.into_iter().map(|l| crate::ui::widgets::text::fit_line(l, head.width as usize)).collect();
     frame.render_widget(Paragraph::new(header), head);
-    frame.render_widget(Paragraph::new(description).wrap(Wrap { trim: true }).style(theme.text()), desc);
+    // A description longer than its box ends with `…` there and is shown
+    // whole at the top of the overview, which scrolls.
+    let full = wrap_text(&description, desc.width as usize);
+    let overflow = full.len() > desc.height as usize;
+    if overflow {
+        let mut shown: Vec<Line> = full.iter().take(desc.height as usize).map(|l| Line::raw(l.clone())).collect();
+        if let Some(last) = shown.last_mut() {
+            let text = format!("{} …", full[desc.height as usize - 1]);
+            *last = Line::raw(truncate(&text, desc.width as usize));
+        }
+        frame.render_widget(Paragraph::new(shown).style(theme.text()), desc);
+    } else {
+        frame.render_widget(Paragraph::new(description).wrap(Wrap { trim: true }).style(theme.text()), desc);
+    }
     let titles: Vec<&str> = EntityTab::ALL.iter().map(|t| t.title()).collect();
     let selected = EntityTab::ALL.iter().position(|t| *t == page.tab).unwrap_or(0);
     frame.render_widget(
@@ -71,7 +87,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, page: &EntityPage, t
         tabs,
     );
     let detail = state.details.get(&page.key);
-    let lines: Vec<Line> = match page.tab {
+    let mut lines: Vec<Line> = match page.tab {
+        EntityTab::Overview if overflow => {
+            let mut lines = vec![Line::styled("Description", theme.heading())];
+            lines.extend(full.iter().map(|l| Line::raw(l.clone())));
+            lines.push(Line::raw(""));
+            lines.extend(relation_lines(state, entity, page.selected, theme));
+            lines
+        }
         EntityTab::Overview => relation_lines(state, entity, page.selected, theme),
         EntityTab::Annotations => match detail {
             None => vec![loading(theme)],
@@ -107,14 +130,40 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, page: &EntityPage, t
             Some(d) => d.yaml.iter().map(|l| Line::raw(l.clone())).collect(),
         },
     };
-    let cursor = if page.tab == EntityTab::Overview { cursor_line(entity, page.selected) } else { page.scroll };
+    // Links and annotations are values to act on: the scroll row is their cursor.
+    let has_cursor = matches!(page.tab, EntityTab::Links | EntityTab::Annotations) && page.value(state).is_some();
+    if has_cursor {
+        if let Some(line) = lines.get_mut(page.scroll) {
+            *line = std::mem::take(line).patch_style(theme.selection());
+        }
+    }
+    let above = if overflow { full.len() + 2 } else { 0 };
+    let cursor = if page.tab == EntityTab::Overview { above + cursor_line(entity, page.selected) } else { page.scroll };
     let height = body.height as usize;
-    let offset = if page.tab == EntityTab::Overview {
+    let offset = if page.tab == EntityTab::Overview || has_cursor {
         cursor.saturating_sub(height.saturating_sub(2))
     } else {
         page.scroll.min(lines.len().saturating_sub(height))
     };
     frame.render_widget(Paragraph::new(lines).scroll((offset as u16, 0)), body);
+}
+
+/// The description in lines of `width`, paragraphs kept.
+fn wrap_text(text: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for paragraph in text.lines() {
+        if paragraph.trim().is_empty() {
+            if out.last().is_some_and(|l: &String| !l.is_empty()) {
+                out.push(String::new());
+            }
+            continue;
+        }
+        out.extend(crate::ui::widgets::text::wrap(paragraph, width, usize::MAX));
+    }
+    while out.last().is_some_and(|l| l.is_empty()) {
+        out.pop();
+    }
+    out
 }
 
 fn loading(theme: &Theme) -> Line<'static> {
@@ -190,11 +239,21 @@ fn relation_lines(
 /// (`o` opens the full card).
 fn owner_panel(state: &State, key: &str, theme: &Theme) -> Line<'static> {
     let raw_of = |k: &str| state.details.get(k).map(|d| d.raw.clone());
-    let card = crate::catalog::owners::owner_card(&state.catalog, key, &raw_of);
+    // A group or user is someone to reach: its own contacts, not an owner's.
+    let card = crate::catalog::owners::card(&state.catalog, key, &raw_of);
     let Some(owner) = &card.owner else {
         return Line::styled("Owner: none found (o for details)", theme.crit());
     };
-    let mut spans = vec![Span::styled("Owner: ", theme.muted()), Span::styled(owner.name.clone(), theme.heading())];
+    let mut spans = if card.is_self {
+        let members = crate::plural::count(card.members.len(), "member", "members");
+        let mut spans = vec![Span::styled("Reach: ", theme.muted()), Span::styled(owner.name.clone(), theme.heading())];
+        if card.owner_kind.eq_ignore_ascii_case("group") {
+            spans.push(Span::styled(format!(" ({members})"), theme.muted()));
+        }
+        spans
+    } else {
+        vec![Span::styled("Owner: ", theme.muted()), Span::styled(owner.name.clone(), theme.heading())]
+    };
     if card.resolution.inherited_from.is_some() {
         spans.push(Span::styled(" (inherited)", theme.warn()));
     }

@@ -4,7 +4,7 @@ use crate::effect::Effect;
 use crate::input::InputOutcome;
 use crate::keymap::Command;
 use crate::layout::{list_rows, PREVIEW_MIN_WIDTH};
-use crate::screens::{entity, move_cursor, overlays::Overlay};
+use crate::screens::{entity, move_cursor};
 use crate::search::Hit;
 use crate::state::State;
 use crossterm::event::KeyEvent;
@@ -29,12 +29,18 @@ pub fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
             Some(key) => entity::open(state, &key),
             None => Vec::new(),
         },
+        Command::Copy => match state.selected_key().map(str::to_string) {
+            Some(key) => copy_owner(state, &key),
+            None => Vec::new(),
+        },
         Command::Search => {
             state.list.typing = true;
             Vec::new()
         }
         Command::AcceptSearch => {
             state.list.typing = false;
+            let query = state.list.query_text();
+            state.search_history.push(&query);
             Vec::new()
         }
         Command::ClearSearch => {
@@ -64,7 +70,7 @@ pub fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
             crate::screens::open_for(state, &key, command)
         }
         Command::Facets => {
-            state.overlay = Some(Overlay::Facets { field: None, selected: 0 });
+            state.overlay = Some(crate::screens::overlays::facets());
             Vec::new()
         }
         Command::TogglePreview => {
@@ -81,9 +87,32 @@ pub fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
 }
 
 /// A key typed into the search input.
+/// Up and Down while typing a search: the searches before (Down past the
+/// newest gives back what was typed; Down when not browsing is left to the
+/// keymap, where it accepts the query).
+pub fn recall(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    if key.modifiers != KeyModifiers::NONE {
+        return None;
+    }
+    let text = match key.code {
+        KeyCode::Up => state.search_history.older(&state.list.query_text()),
+        KeyCode::Down if state.search_history.browsing() => state.search_history.newer(),
+        _ => return None,
+    };
+    // At the oldest entry Up does nothing more.
+    Some(match text {
+        Some(text) => set_query(state, &text),
+        None => Vec::new(),
+    })
+}
+
 pub fn on_typing(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match state.list.input.on_key(key) {
-        InputOutcome::Changed => start_search(state),
+        InputOutcome::Changed => {
+            state.search_history.reset();
+            start_search(state)
+        }
         InputOutcome::Moved | InputOutcome::Ignored => Vec::new(),
     }
 }
@@ -93,6 +122,26 @@ pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
     match state.list.input.paste(text) {
         InputOutcome::Changed => start_search(state),
         InputOutcome::Moved | InputOutcome::Ignored => Vec::new(),
+    }
+}
+
+/// `y` on the list (and its preview): whom to call, ready to paste — the
+/// owner's email, else the owner's ref; an entity with no owner says so.
+fn copy_owner(state: &mut State, key: &str) -> Vec<Effect> {
+    use crate::screens::values::{copy, Value};
+    let resolution = crate::catalog::graph::resolve_owner(&state.catalog, key);
+    match resolution.resolved {
+        Some(owner) => {
+            let who = crate::catalog::owners::person(&state.catalog, &owner);
+            copy(state, &Value::person(&owner, &who.email))
+        }
+        None => {
+            state.toast(
+                crate::msg::Level::Warn,
+                format!("{} has no reachable owner (o for details)", state.catalog.label_of(key)),
+            );
+            Vec::new()
+        }
     }
 }
 

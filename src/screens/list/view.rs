@@ -48,6 +48,13 @@ fn render_search_line(frame: &mut Frame, area: Rect, state: &State, theme: &Them
             Span::styled("/ ", theme.key()),
             Span::raw(list.applied_query.clone()),
             Span::styled(format!("   {} of {}", list.hits.len(), state.catalog.len()), theme.muted()),
+            Span::styled(
+                query_problems(state)
+                    .first()
+                    .map(|p| format!("   {}", p.split(" (").next().unwrap_or(p)))
+                    .unwrap_or_default(),
+                theme.warn(),
+            ),
         ]);
         frame.render_widget(Paragraph::new(line), area);
     } else {
@@ -57,6 +64,12 @@ fn render_search_line(frame: &mut Frame, area: Rect, state: &State, theme: &Them
         )]);
         frame.render_widget(Paragraph::new(line), area);
     }
+}
+
+/// What is wrong with the query being typed or shown (unknown fields).
+fn query_problems(state: &State) -> Vec<String> {
+    let text = if state.list.typing { state.list.query_text() } else { state.list.applied_query.clone() };
+    Query::parse(&text).problems(&state.catalog)
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -72,14 +85,22 @@ enum Columns {
 fn render_table(frame: &mut Frame, area: Rect, state: &State, columns: Columns, theme: &Theme) {
     let list = &state.list;
     if list.hits.is_empty() {
-        let text = if state.catalog.is_empty() {
-            "The catalog is empty. Sync with r, or run with --demo to try the bundled catalog."
+        // A typo in a field name is said, not hidden behind "nothing matches".
+        let problems = query_problems(state);
+        let (text, style) = if state.catalog.is_empty() {
+            (
+                "The catalog is empty. Sync with r, or run with --demo to try the bundled catalog.".to_string(),
+                theme.muted(),
+            )
         } else if list.searching {
-            "Searching…"
+            ("Searching…".to_string(), theme.muted())
+        } else if !problems.is_empty() {
+            (format!("{}. Esc clears the search.", problems.join("; ")), theme.warn())
         } else {
-            "Nothing matches. Esc clears the search."
+            ("Nothing matches. Esc clears the search.".to_string(), theme.muted())
         };
-        frame.render_widget(Paragraph::new(Span::styled(text, theme.muted())), area);
+        frame
+            .render_widget(Paragraph::new(Span::styled(text, style)).wrap(ratatui::widgets::Wrap { trim: true }), area);
         return;
     }
     let fixed = if columns == Columns::Narrow { NARROW } else { WIDE };

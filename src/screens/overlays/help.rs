@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
-pub fn render(frame: &mut Frame, state: &State, scroll: usize, theme: &Theme) {
+pub fn render(frame: &mut Frame, state: &State, scroll: usize, filter: &str, theme: &Theme) {
     let area = centered(frame.area(), 90, 60);
     let mut lines = Vec::new();
     let contexts = [
@@ -26,7 +26,18 @@ pub fn render(frame: &mut Frame, state: &State, scroll: usize, theme: &Theme) {
         Context::Overlay,
     ];
     for context in contexts {
-        let rows: Vec<_> = BINDINGS.iter().enumerate().filter(|(_, b)| b.context == context).collect();
+        let wanted = filter.to_lowercase();
+        let rows: Vec<_> = BINDINGS
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.context == context)
+            .filter(|(i, b)| {
+                wanted.is_empty()
+                    || b.description.to_lowercase().contains(&wanted)
+                    || b.name.contains(&wanted)
+                    || state.keymap.keys_of(*i).iter().any(|k| k.to_lowercase() == wanted)
+            })
+            .collect();
         if rows.is_empty() {
             continue;
         }
@@ -41,16 +52,27 @@ pub fn render(frame: &mut Frame, state: &State, scroll: usize, theme: &Theme) {
         }
         lines.push(Line::raw(""));
     }
-    lines.push(Line::styled("Search syntax", theme.heading()));
-    lines.push(Line::raw("  words are fuzzy-matched on name and title; all must match"));
-    lines.push(Line::raw("  kind: type: owner: lifecycle: tag: namespace: system: name:   filter a field"));
-    lines.push(Line::raw("  -field:value or -word excludes; a partial value matches as a prefix"));
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border())
-        .title(Span::styled(" Keys (esc closes) ", theme.title()));
+    if filter.is_empty() {
+        lines.push(Line::styled("Search syntax", theme.heading()));
+        lines.push(Line::raw("  words are fuzzy-matched on name and title; all must match"));
+        lines.push(Line::raw("  kind: type: owner: lifecycle: tag: namespace: system: name:   filter a field"));
+        lines.push(Line::raw("  -field:value or -word excludes; a partial value matches as a prefix"));
+    } else if lines.is_empty() {
+        lines.push(Line::styled(format!("No key does `{filter}`."), theme.muted()));
+    }
+    let title = if filter.is_empty() {
+        " Keys (type to filter, esc closes) ".to_string()
+    } else {
+        format!(" Keys for `{filter}` (esc closes) ")
+    };
+    let block =
+        Block::default().borders(Borders::ALL).border_style(theme.border()).title(Span::styled(title, theme.title()));
     frame.render_widget(Clear, area);
-    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll as u16, 0)), area);
+    // Long descriptions wrap rather than run off the box's edge.
+    frame.render_widget(
+        Paragraph::new(lines).block(block).wrap(ratatui::widgets::Wrap { trim: false }).scroll((scroll as u16, 0)),
+        area,
+    );
 }
 
 /// `:problems`: what could not be read, with file and line, so it can be fixed.

@@ -1,7 +1,9 @@
 //! Modals: help, problems, the command palette and the facet pickers.
 
+pub mod complete;
 pub mod facets;
 pub mod help;
+pub mod messages;
 pub mod palette;
 
 use super::list::update as list;
@@ -19,9 +21,15 @@ use ratatui::Frame;
 pub enum Overlay {
     Help {
         scroll: usize,
+        /// Typed text: only the keys whose description, name or key has it.
+        filter: Box<TextInput>,
     },
     /// Problems met reading the source (broken documents, bad refs).
     Problems {
+        scroll: usize,
+    },
+    /// Every notice and error of the session, with its time.
+    Messages {
         scroll: usize,
     },
     Palette {
@@ -32,15 +40,20 @@ pub enum Overlay {
     Facets {
         field: Option<Field>,
         selected: usize,
+        /// Typed text: only the fields or values that contain it.
+        filter: Box<TextInput>,
     },
 }
 
 pub fn render(frame: &mut Frame, state: &State, overlay: &Overlay, theme: &Theme) {
     match overlay {
-        Overlay::Help { scroll } => help::render(frame, state, *scroll, theme),
+        Overlay::Help { scroll, filter } => help::render(frame, state, *scroll, &filter.text(), theme),
         Overlay::Problems { scroll } => help::render_problems(frame, state, *scroll, theme),
+        Overlay::Messages { scroll } => messages::render(frame, state, *scroll, theme),
         Overlay::Palette { input, selected } => palette::render(frame, input, *selected, theme),
-        Overlay::Facets { field, selected } => facets::render(frame, state, *field, *selected, theme),
+        Overlay::Facets { field, selected, filter } => {
+            facets::render(frame, state, *field, *selected, &filter.text(), theme)
+        }
     }
 }
 
@@ -49,6 +62,7 @@ pub const PALETTE_EXTRAS: &[(&str, &str)] = &[
     ("sync", "Sync now"),
     ("instance NAME", "Switch to another configured Backstage instance (or demo)"),
     ("problems", "Show problems met reading the catalog (broken documents, bad refs)"),
+    ("messages", "Every notice and error of this session, with its time"),
     ("quit", "Quit callboard"),
     ("open REF", "Open an entity by ref, e.g. open component:payments-api"),
     ("filter QUERY", "Replace the list query, e.g. filter kind:api owner:team-a"),
@@ -79,6 +93,31 @@ pub fn open_palette(state: &mut State) {
     state.overlay = Some(Overlay::Palette { input: Box::new(TextInput::single_line()), selected: 0 });
 }
 
+/// A new help overlay, its filter empty.
+pub fn help() -> Overlay {
+    Overlay::Help { scroll: 0, filter: Box::new(TextInput::single_line()) }
+}
+
+/// A new facet picker on the field list.
+pub fn facets() -> Overlay {
+    Overlay::Facets { field: None, selected: 0, filter: Box::new(TextInput::single_line()) }
+}
+
+/// The picker's rows: fields, or a field's values with their counts, that
+/// contain the filter (case-insensitive).
+pub fn facet_rows(state: &State, field: Option<Field>, filter: &str) -> Vec<(String, usize)> {
+    let filter = filter.to_lowercase();
+    let keep = |text: &str| filter.is_empty() || text.to_lowercase().contains(&filter);
+    match field {
+        None => facet_fields()
+            .iter()
+            .filter(|f| keep(f.name()))
+            .map(|f| (f.name().to_string(), facet_counts(&state.catalog, &state.list.hits, *f).len()))
+            .collect(),
+        Some(f) => facet_counts(&state.catalog, &state.list.hits, f).into_iter().filter(|(v, _)| keep(v)).collect(),
+    }
+}
+
 pub fn facet_fields() -> [Field; 7] {
     [Field::Kind, Field::Type, Field::Owner, Field::Lifecycle, Field::Tag, Field::Namespace, Field::System]
 }
@@ -100,9 +139,37 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     };
     match overlay {
-        Overlay::Help { scroll } | Overlay::Problems { scroll } => {
+        Overlay::Help { scroll, filter } => {
+            // Typing filters; arrows and pages scroll; esc (or backspace on
+            // an empty filter) closes.
+            let empty = filter.text().is_empty();
+            if !(empty && key.code == KeyCode::Backspace) {
+                match filter.on_key(key) {
+                    InputOutcome::Changed => {
+                        *scroll = 0;
+                        return Vec::new();
+                    }
+                    InputOutcome::Moved => return Vec::new(),
+                    InputOutcome::Ignored => {}
+                }
+            }
             let global = state.keymap.lookup(Context::List, &key);
-            let lines = BINDINGS.len().max(state.info.problems.len()) + 12;
+            if let Some(cmd) = command.or(global) {
+                let mut s = *scroll;
+                // Wrapped descriptions take more rows than bindings: room for them.
+                if move_cursor(&mut s, BINDINGS.len() * 2 + 12, cmd, page) {
+                    *scroll = s;
+                    return Vec::new();
+                }
+            }
+            if matches!(command.or(global), Some(Command::Back | Command::Help | Command::Quit)) {
+                state.overlay = None;
+            }
+            Vec::new()
+        }
+        Overlay::Problems { scroll } | Overlay::Messages { scroll } => {
+            let global = state.keymap.lookup(Context::List, &key);
+            let lines = BINDINGS.len().max(state.info.problems.len()).max(state.messages.len()) + 12;
             if let Some(cmd) = command.or(global) {
                 let mut s = *scroll;
                 if move_cursor(&mut s, lines, cmd, page) {
@@ -122,15 +189,52 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
             let typed = input.text();
             let matches = palette_matches(&typed);
+            // Up on an empty line (or while already browsing) and Down while
+            // browsing recall past commands; otherwise they move in the list.
+            let history = &mut state.palette_history;
+            let recalled = match key.code {
+                KeyCode::Up if typed.is_empty() || history.browsing() => Some(history.older(&typed)),
+                KeyCode::Down if history.browsing() => Some(history.newer()),
+                _ => None,
+            };
+            if let Some(text) = recalled {
+                if let Some(text) = text {
+                    input.set_text(&text);
+                    *selected = 0;
+                }
+                return Vec::new();
+            }
             match input.on_key(key) {
-                InputOutcome::Changed => *selected = 0,
+                InputOutcome::Changed => {
+                    *selected = 0;
+                    state.palette_history.reset();
+                }
                 InputOutcome::Moved => {}
                 InputOutcome::Ignored => match key.code {
                     KeyCode::Up => *selected = selected.saturating_sub(1),
-                    KeyCode::Down | KeyCode::Tab => *selected = (*selected + 1).min(matches.len().saturating_sub(1)),
+                    KeyCode::Down => *selected = (*selected + 1).min(matches.len().saturating_sub(1)),
+                    KeyCode::Tab => {
+                        let chosen = matches.get(*selected).map(|(n, _)| n.as_str());
+                        let done = complete::complete(&typed, chosen, &state.catalog, &state.instances);
+                        match done.text {
+                            Some(text) => {
+                                input.set_text(&text);
+                                *selected = 0;
+                            }
+                            None if done.candidates.len() > 1 => {
+                                let n = done.candidates.len();
+                                let shown: Vec<&str> = done.candidates.iter().take(8).map(String::as_str).collect();
+                                let more = if n > 8 { ", …" } else { "" };
+                                state
+                                    .toast(crate::msg::Level::Info, format!("{n} matches: {}{more}", shown.join(", ")));
+                            }
+                            None => {}
+                        }
+                    }
                     KeyCode::Enter => {
                         let chosen = matches.get(*selected).map(|(n, _)| n.clone());
                         state.overlay = None;
+                        state.palette_history.push(&typed);
                         return run_palette(state, &typed, chosen.as_deref());
                     }
                     _ => {}
@@ -138,47 +242,65 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Overlay::Facets { field, selected } => {
-            let values_len = match field {
-                None => facet_fields().len(),
-                Some(f) => facet_counts(&state.catalog, &state.list.hits, *f).len(),
-            };
-            if let Some(cmd) = command.or_else(|| state.keymap.lookup(Context::List, &key)) {
-                if move_cursor(selected, values_len, cmd, page) {
-                    return Vec::new();
+        Overlay::Facets { field, selected, filter } => {
+            // Typing filters the fields or values; arrows move; enter picks;
+            // esc clears the filter, then goes back, then closes.
+            let empty = filter.text().is_empty();
+            if !(empty && key.code == KeyCode::Backspace) {
+                match filter.on_key(key) {
+                    InputOutcome::Changed => {
+                        *selected = 0;
+                        return Vec::new();
+                    }
+                    InputOutcome::Moved => return Vec::new(),
+                    InputOutcome::Ignored => {}
                 }
-                match cmd {
-                    Command::Back => {
-                        if field.is_some() {
-                            *field = None;
-                            *selected = 0;
-                        } else {
-                            state.overlay = None;
+            }
+            let typed = filter.text();
+            let current = *field;
+            let rows = facet_rows(state, current, &typed);
+            let Some(Overlay::Facets { field, selected, filter }) = state.overlay.as_mut() else {
+                return Vec::new();
+            };
+            let cmd = command.or_else(|| state.keymap.lookup(Context::List, &key));
+            let Some(cmd) = cmd else { return Vec::new() };
+            if move_cursor(selected, rows.len(), cmd, page) {
+                return Vec::new();
+            }
+            match cmd {
+                Command::Back if !typed.is_empty() => {
+                    filter.set_text("");
+                    *selected = 0;
+                }
+                Command::Back => {
+                    if field.is_some() {
+                        *field = None;
+                        *selected = 0;
+                    } else {
+                        state.overlay = None;
+                    }
+                }
+                Command::Open => match field {
+                    None => {
+                        *field = rows.get(*selected).and_then(|(name, _)| Field::parse(name));
+                        *selected = 0;
+                        filter.set_text("");
+                    }
+                    Some(f) => {
+                        let f = *f;
+                        let value = rows.get(*selected).map(|(v, _)| v.clone());
+                        state.overlay = None;
+                        if let Some(v) = value {
+                            let mut q = state.list.query_text();
+                            if !q.is_empty() && !q.ends_with(' ') {
+                                q.push(' ');
+                            }
+                            q.push_str(&format!("{}:{}", f.name(), v));
+                            return list::set_query(state, &q);
                         }
                     }
-                    Command::Open => match field {
-                        None => {
-                            *field = facet_fields().get(*selected).copied();
-                            *selected = 0;
-                        }
-                        Some(f) => {
-                            let f = *f;
-                            let value = facet_counts(&state.catalog, &state.list.hits, f)
-                                .get(*selected)
-                                .map(|(v, _)| v.clone());
-                            state.overlay = None;
-                            if let Some(v) = value {
-                                let mut q = state.list.query_text();
-                                if !q.is_empty() && !q.ends_with(' ') {
-                                    q.push(' ');
-                                }
-                                q.push_str(&format!("{}:{}", f.name(), v));
-                                return list::set_query(state, &q);
-                            }
-                        }
-                    },
-                    _ => {}
-                }
+                },
+                _ => {}
             }
             Vec::new()
         }
@@ -224,10 +346,14 @@ fn run_palette(state: &mut State, typed: &str, chosen: Option<&str>) -> Vec<Effe
         return Vec::new();
     };
     match name.as_str() {
-        "sync" => vec![Effect::Sync { full: false }],
+        "sync" => super::manual_sync(state),
         "create" => {
             state.screens.clear();
             super::create::open_templates(state, None)
+        }
+        "messages" => {
+            state.overlay = Some(Overlay::Messages { scroll: 0 });
+            Vec::new()
         }
         "problems" => {
             state.overlay = Some(Overlay::Problems { scroll: 0 });

@@ -6,7 +6,7 @@ use crate::catalog::graph::{resolve_owner, TreeMode};
 use crate::effect::Effect;
 use crate::keymap::{Command, Context};
 use crate::layout::page_rows;
-use crate::screens::{move_cursor, Outcome, Screen};
+use crate::screens::{move_cursor, values, Outcome, Screen};
 use crate::state::State;
 use crate::ui::theme::Theme;
 use ratatui::layout::Rect;
@@ -16,11 +16,18 @@ use std::any::Any;
 #[derive(Debug, Clone)]
 pub struct OwnerPage {
     pub key: String,
+    /// Scroll, used only when the card has nothing to select.
     pub scroll: usize,
+    /// The selected value (index into the card's values).
+    pub selected: usize,
+    /// The cursor has not been moved yet: it follows the first email as
+    /// the contacts load.
+    pub pristine: bool,
 }
 
 pub fn open(state: &mut State, key: &str) -> Vec<Effect> {
-    crate::screens::push(state, OwnerPage { key: key.to_string(), scroll: 0 });
+    let page = OwnerPage { key: key.to_string(), scroll: 0, selected: 0, pristine: true };
+    crate::screens::push(state, page);
     // The card's contacts live in the raw documents of the entity and its owner.
     let mut wanted = vec![key.to_string()];
     wanted.extend(resolve_owner(&state.catalog, key).resolved);
@@ -42,15 +49,30 @@ impl Screen for OwnerPage {
 
     fn on_command(&mut self, state: &mut State, command: Command) -> Outcome {
         let rows = page_rows(state.height);
-        // Scrolls as far as the card is long, from the same lines the view draws.
-        let lines = view::card_lines(state, &self.key, &Theme::new(true)).len();
-        if move_cursor(&mut self.scroll, lines.saturating_sub(rows) + 1, command, rows) {
+        // From the same lines and values the view draws.
+        let card = view::card_lines(state, &self.key, &Theme::new(true));
+        self.settle(state);
+        let moved = if card.values.is_empty() {
+            move_cursor(&mut self.scroll, card.lines.len().saturating_sub(rows) + 1, command, rows)
+        } else {
+            move_cursor(&mut self.selected, card.values.len(), command, rows)
+        };
+        if moved {
+            self.pristine = false;
             return Outcome::none();
         }
+        let value = card.values.get(self.selected).map(|(_, v)| v.clone());
         match command {
             Command::Back => Outcome::close(),
-            Command::Open => match resolve_owner(&state.catalog, &self.key).resolved {
-                Some(owner) => Outcome::stay(crate::screens::entity::open(state, &owner)),
+            Command::Open | Command::OpenBrowser => match value {
+                Some(v) => Outcome::stay(values::follow(state, &v)),
+                None => match resolve_owner(&state.catalog, &self.key).resolved {
+                    Some(owner) => Outcome::stay(crate::screens::entity::open(state, &owner)),
+                    None => Outcome::none(),
+                },
+            },
+            Command::Copy => match value {
+                Some(v) => Outcome::stay(values::copy(state, &v)),
                 None => Outcome::none(),
             },
             Command::Dependencies => {
@@ -71,5 +93,15 @@ impl Screen for OwnerPage {
 
     fn as_any_mut(&mut self) -> &mut dyn Any {
         self
+    }
+}
+
+impl OwnerPage {
+    /// Until the user moves, the cursor rests on the first email: contacts
+    /// arrive after the card opens and shift the values.
+    pub fn settle(&mut self, state: &State) {
+        if self.pristine {
+            self.selected = view::card_lines(state, &self.key, &Theme::new(true)).first_choice();
+        }
     }
 }

@@ -8,7 +8,7 @@ use crate::catalog::tree::{expand_below, flatten, TreeRow};
 use crate::effect::Effect;
 use crate::keymap::{Command, Context};
 use crate::layout::page_rows;
-use crate::screens::{move_cursor, Outcome, Screen};
+use crate::screens::{move_cursor, values, Outcome, Screen};
 use crate::state::State;
 use crate::ui::theme::Theme;
 use ratatui::layout::Rect;
@@ -46,6 +46,28 @@ pub fn open(state: &mut State, key: &str, mode: TreeMode) -> Vec<Effect> {
     } else {
         Vec::new()
     }
+}
+
+/// `c`: everyone to tell, ready to paste into a mail or a chat: each team's
+/// email, or its ref when it has none.
+fn copy_teams(state: &mut State, blast: Option<&BlastRadius>) -> Vec<Effect> {
+    let Some(blast) = blast else {
+        state.toast(crate::msg::Level::Info, "The teams to notify are in the blast radius (D)");
+        return Vec::new();
+    };
+    if blast.teams.is_empty() {
+        state.toast(crate::msg::Level::Warn, "No team to notify");
+        return Vec::new();
+    }
+    let list: Vec<String> = blast
+        .teams
+        .iter()
+        .map(|(team, _)| match state.catalog.get(team).map(|s| s.email.clone()).filter(|e| !e.is_empty()) {
+            Some(email) => email,
+            None => crate::cli::resolve::display_ref(team),
+        })
+        .collect();
+    values::copy(state, &values::Value { copy: list.join(", "), target: values::Target::None })
 }
 
 /// A blast radius arrived: every tree of that root in reverse mode takes it.
@@ -90,6 +112,9 @@ impl Screen for TreePage {
                 }
                 return Outcome::stay(crate::screens::entity::open(state, &row.key));
             }
+            Command::Copy => return Outcome::stay(values::copy(state, &values::Value::entity(&row.key))),
+            Command::OwnerCard => return Outcome::stay(crate::screens::owner::open(state, &row.key)),
+            Command::CopyTeams => return Outcome::stay(copy_teams(state, self.blast.as_deref())),
             Command::Expand if row.has_children => {
                 self.expanded.insert(row.path.clone());
             }

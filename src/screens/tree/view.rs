@@ -90,16 +90,27 @@ fn summary_lines(state: &State, tree: &TreePage, theme: &Theme, height: u16) -> 
             ),
             theme.warn(),
         )));
-        // Nobody to tell is the one thing a blast radius must not hide.
+        // Nobody to tell is the one thing a blast radius must not hide. On
+        // small terminals most of the screen is left to the tree; a tall one
+        // gives the summary a third of its rows.
+        let budget = if height < 30 { 6 } else { (height as usize / 3).max(16) };
         let unowned = blast.unowned_lines();
-        let cap = if height < 30 { 3 } else { 8 };
+        let cap = if height < 30 { 3 } else { budget / 2 };
         let hidden = unowned.len().saturating_sub(cap);
-        lines.extend(unowned.into_iter().take(cap).map(|l| Line::styled(l, theme.crit())));
+        let width = (state.width as usize).max(20);
+        let mut used = 0;
+        for line in unowned.into_iter().take(cap) {
+            // Wrapped, never cut: the reason is the point of the line.
+            for (i, part) in crate::ui::widgets::text::wrap(&line, width - 4, 5).into_iter().enumerate() {
+                let indent = if i == 0 { "" } else { "    " };
+                lines.push(Line::styled(format!("{indent}{part}"), theme.crit()));
+            }
+            used += 1;
+        }
         if hidden > 0 {
             lines.push(Line::styled(format!("  … and {hidden} more without an owner"), theme.crit()));
         }
-        // Leave most of the screen to the tree on small terminals.
-        let room = if height < 30 { 3 } else { 8 };
+        let room = if height < 30 { 3 } else { budget.saturating_sub(used) };
         for (team, n) in blast.teams.iter().take(room) {
             let email = state.catalog.get(team).map(|s| s.email.clone()).unwrap_or_default();
             let email = if email.is_empty() { String::new() } else { format!(" <{email}>") };
@@ -110,7 +121,10 @@ fn summary_lines(state: &State, tree: &TreePage, theme: &Theme, height: u16) -> 
         }
         if blast.teams.len() > room {
             lines.push(Line::styled(
-                format!("  … and {} more (callboard deps --reverse lists all)", blast.teams.len() - room),
+                format!(
+                    "  … and {} more (c copies them all; callboard deps --reverse lists all)",
+                    blast.teams.len() - room
+                ),
                 theme.muted(),
             ));
         }

@@ -42,7 +42,7 @@ pub fn title_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
 pub fn status_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let mut spans = vec![
         Span::styled(format!(" {} ", state.source_label), theme.key()),
-        Span::raw(format!("· {} entities ", state.catalog.len())),
+        Span::raw(format!("· {} ", crate::plural::count(state.catalog.len(), "entity", "entities"))),
     ];
     if !state.list.applied_query.is_empty() {
         let n = state.list.hits.len();
@@ -58,17 +58,17 @@ pub fn status_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         }
         SyncStatus::Offline { .. } => {
             let cache_age = match state.info.synced_at {
-                None => "of unknown age".to_string(),
+                None => "never synced".to_string(),
                 Some(t) if state.now - t < 60 => "under a minute old".to_string(),
                 Some(t) => format!("{} old", age(state.now, t)),
             };
-            spans.push(Span::styled(format!("· offline · cache {cache_age} "), theme.crit()));
+            let cache = if state.info.synced_at.is_none() { cache_age } else { format!("cache {cache_age}") };
+            spans.push(Span::styled(format!("· offline · {cache} "), theme.crit()));
         }
-        SyncStatus::Idle => {
-            if let Some(t) = state.info.synced_at {
-                spans.push(Span::styled(format!("· synced {} ", ago(state.now, t)), theme.muted()));
-            }
-        }
+        SyncStatus::Idle => match state.info.synced_at {
+            Some(t) => spans.push(Span::styled(format!("· synced {} ", ago(state.now, t)), theme.muted())),
+            None => spans.push(Span::styled("· never synced ", theme.warn())),
+        },
     }
     if state.list.mine {
         spans.push(Span::styled("· mine ", theme.key()));
@@ -79,7 +79,13 @@ pub fn status_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     if !state.info.problems.is_empty() {
         spans.push(Span::styled(format!("· {} problems (:problems) ", state.info.problems.len()), theme.warn()));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.bar()), area);
+    // Last, as it can be long: a failed sync (a missing token, a refused request) stays until one succeeds.
+    if let Some(error) = &state.sync_error {
+        spans.push(Span::styled(format!("· sync failed: {error} (:messages) "), theme.crit()));
+    }
+    // A long error ends with `…` (`:messages` has it whole), never cut silently.
+    let line = super::text::fit_line(Line::from(spans), area.width as usize);
+    frame.render_widget(Paragraph::new(line).style(theme.bar()), area);
 }
 
 pub fn footer(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
@@ -100,23 +106,32 @@ pub fn footer(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
 pub fn toasts(frame: &mut Frame, state: &State, theme: &Theme) {
     let area = frame.area();
     let mut y = 1;
+    // Long notices wrap (up to a few lines, then `…`): nothing is cut silently,
+    // and `:messages` keeps the whole text.
+    let widest = area.width.saturating_sub(2).clamp(10, 100);
     for toast in state.toasts.iter().rev() {
-        let width = (toast.text.chars().count() as u16 + 4).min(area.width.saturating_sub(2)).max(10);
-        if y + 3 > area.height {
+        let text_width = widest.saturating_sub(2) as usize;
+        let lines = super::text::wrap(&toast.text, text_width, MAX_TOAST_LINES);
+        let longest = lines.iter().map(|l| unicode_width::UnicodeWidthStr::width(l.as_str())).max().unwrap_or(0);
+        let width = (longest as u16 + 4).min(widest).max(10);
+        let height = lines.len() as u16 + 2;
+        if y + height > area.height {
             break;
         }
-        let rect = Rect::new(area.width.saturating_sub(width + 1), y, width, 3).intersection(area);
+        let rect = Rect::new(area.width.saturating_sub(width + 1), y, width, height).intersection(area);
         let style = match toast.level {
             Level::Info => theme.ok(),
             Level::Warn => theme.warn(),
             Level::Error => theme.crit(),
         };
         frame.render_widget(Clear, rect);
+        let text: Vec<Line> = lines.into_iter().map(Line::raw).collect();
         frame.render_widget(
-            Paragraph::new(truncate(&toast.text, width.saturating_sub(2) as usize))
-                .block(Block::default().borders(Borders::ALL).border_style(style)),
+            Paragraph::new(text).block(Block::default().borders(Borders::ALL).border_style(style)),
             rect,
         );
-        y += 3;
+        y += height;
     }
 }
+
+const MAX_TOAST_LINES: usize = 4;

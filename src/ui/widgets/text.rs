@@ -103,6 +103,28 @@ pub fn highlighted<'a>(text: &str, positions: &[usize], base: Style, matched: St
     Line::from(spans)
 }
 
+/// A line cut to `width` columns with `…` as its last character if it was longer.
+pub fn fit_line(line: ratatui::text::Line<'static>, width: usize) -> ratatui::text::Line<'static> {
+    use unicode_width::UnicodeWidthStr;
+    if line.width() <= width {
+        return line;
+    }
+    let mut used = 0;
+    let mut spans = Vec::new();
+    for span in line.spans {
+        let w = span.content.width();
+        if used + w < width {
+            used += w;
+            spans.push(span);
+            continue;
+        }
+        let room = width.saturating_sub(used);
+        spans.push(ratatui::text::Span::styled(truncate(&format!("{}…", span.content), room), span.style));
+        break;
+    }
+    ratatui::text::Line::from(spans)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
