@@ -51,7 +51,11 @@ pub enum SpecError {
 impl FormSpec {
     /// The scaffolder's parameter-schema reply: `{title, description, steps: [{title, description, schema}]}`.
     pub fn from_parameter_schema(body: &str) -> Result<FormSpec, SpecError> {
-        let node: Node = serde_json::from_str(body)?;
+        Self::from_parameter_node(&serde_json::from_str(body)?)
+    }
+
+    /// Like [`FormSpec::from_parameter_schema`], already parsed.
+    pub fn from_parameter_node(node: &Node) -> Result<FormSpec, SpecError> {
         let steps: Vec<(Option<&str>, Option<&str>, &Node)> = node
             .at("steps")
             .as_array()
