@@ -130,4 +130,29 @@ fn fixture_template_filled_by_keys_runs_to_completion() {
     assert_eq!(task["status"], "completed", "{log}");
     // The output link, rendered with the values: the entity the web form would open.
     assert_eq!(output["links"][0]["entityRef"], json!(format!("component:default/{name}")), "{output}");
+
+    // The CLI: same defaults and validation; a bad value exits 2 naming the field.
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_callboard"))
+            .args(["--config", config.to_str().unwrap(), "--instance", "t", "create", "create-service"])
+            .args(args)
+            .env("CALLBOARD_CACHE_DIR", work.path().join("cache"))
+            .env("CALLBOARD_STATE_DIR", work.path())
+            .env(TOKEN_ENV, TOKEN)
+            .output()
+            .unwrap()
+    };
+    let bad = run(&["--set", "name=Bad Name", "--set", "owner=platform-team"]);
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(bad.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("Name: must match ^[a-z0-9-]+$"), "{stderr}");
+    let cli_name = format!("cli-{name}");
+    let good =
+        run(&["--set", &format!("name={cli_name}"), "--set", "owner=platform-team", "--set", "port=9000", "--json"]);
+    let stderr = String::from_utf8_lossy(&good.stderr);
+    assert!(good.status.success(), "{stderr}");
+    assert!(stderr.contains(&format!("Created {cli_name} owned by group:default/platform-team")), "{stderr}");
+    let reply: Value = serde_json::from_slice(&good.stdout).unwrap();
+    assert_eq!(reply["status"], "completed");
+    assert_eq!(reply["output"]["links"][0]["entityRef"], json!(format!("component:default/{cli_name}")));
 }

@@ -182,6 +182,17 @@ impl Form {
         &self.errors
     }
 
+    /// (field label, problem) of the current page, then the page's own problems.
+    pub fn problems(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = self
+            .fields
+            .iter()
+            .filter_map(|f| self.errors.get(&f.pointer()).map(|e| (f.label.clone(), e.clone())))
+            .collect();
+        out.extend(self.page_errors.iter().map(|e| ("(form)".to_string(), e.clone())));
+        out
+    }
+
     pub fn page_errors(&self) -> &[String] {
         &self.page_errors
     }
