@@ -624,6 +624,9 @@ fn repo_url_and_catalog_filters_as_backstage_writes_them() {
     // The deprecated allowedKinds still filters.
     let legacy: Node = serde_json::from_str(r#"{"ui:options": {"allowedKinds": ["Component"]}}"#).unwrap();
     let spec = PickerSpec::parse("EntityPicker", &legacy).unwrap();
-    assert_eq!(spec.filter.alternatives, vec![vec![("kind".to_string(), FilterValue::OneOf(vec!["Component".into()]))]]);
+    assert_eq!(
+        spec.filter.alternatives,
+        vec![vec![("kind".to_string(), FilterValue::OneOf(vec!["Component".into()]))]]
+    );
     assert!(PickerSpec::parse("SomethingElse", &legacy).is_none());
 }

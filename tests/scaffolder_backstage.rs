@@ -147,10 +147,20 @@ fn fixture_template_filled_by_keys_runs_to_completion() {
     assert_eq!(bad.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("Name: must match ^[a-z0-9-]+$"), "{stderr}");
     let cli_name = format!("cli-{name}");
-    let good =
-        run(&["--set", &format!("name={cli_name}"), "--set", "owner=platform-team", "--set", "port=9000", "--json"]);
+    let good = run(&[
+        "--set",
+        &format!("name={cli_name}"),
+        "--set",
+        "owner=platform-team",
+        "--set",
+        "port=9000",
+        "--set",
+        "nope=1",
+        "--json",
+    ]);
     let stderr = String::from_utf8_lossy(&good.stderr);
     assert!(good.status.success(), "{stderr}");
+    assert!(stderr.contains("`nope` is not a field"), "{stderr}");
     assert!(stderr.contains(&format!("Created {cli_name} owned by group:default/platform-team")), "{stderr}");
     let reply: Value = serde_json::from_slice(&good.stdout).unwrap();
     assert_eq!(reply["status"], "completed");

@@ -37,9 +37,13 @@ pub fn run(
         }
         return Err(Exit::new(2, message));
     }
-    let id = runtime
-        .block_on(client.create_task(&template, &form.values(), &form.secrets()))
-        .map_err(|e| Exit::new(1, e.to_string()))?;
+    let (values, secrets) = (form.values(), form.secrets());
+    for key in initial.keys().filter(|k| !values.contains_key(*k) && !secrets.contains_key(*k)) {
+        // Never silently: a mistyped key, or a field a condition hides.
+        eprintln!("callboard: `{key}` is not a field the template shows for these values; not sent");
+    }
+    let id =
+        runtime.block_on(client.create_task(&template, &values, &secrets)).map_err(|e| Exit::new(1, e.to_string()))?;
     eprintln!("callboard: task {id} started");
     let output = follow(&runtime, &client, &id)?;
     let task = runtime.block_on(client.task(&id)).map_err(|e| Exit::new(1, e.to_string()))?;
