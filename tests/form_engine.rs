@@ -590,8 +590,13 @@ fn form_snapshots() {
         focus(&mut form, "Owner");
         typed(&mut form, "team-a");
         form.next_page();
+        focus(&mut form, "Summary");
+        form.on_paste("First line\nsecond line");
         focus(&mut form, "Token");
         typed(&mut form, "hunter2");
+        let details = screen(&form, w, h);
+        assert!(!details.contains("hunter2") && details.contains("•••••••"), "{details}");
+        snap(&format!("form_details_{w}x{h}"), details);
         press(&mut form, KeyCode::Enter);
         snap(&format!("form_review_{w}x{h}"), screen(&form, w, h));
     }
