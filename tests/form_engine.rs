@@ -590,9 +590,48 @@ fn form_snapshots() {
         focus(&mut form, "Owner");
         typed(&mut form, "team-a");
         form.next_page();
+        focus(&mut form, "Summary");
+        form.on_paste("First line\nsecond line");
         focus(&mut form, "Token");
         typed(&mut form, "hunter2");
+        let details = screen(&form, w, h);
+        assert!(!details.contains("hunter2") && details.contains("•••••••"), "{details}");
+        snap(&format!("form_details_{w}x{h}"), details);
         press(&mut form, KeyCode::Enter);
         snap(&format!("form_review_{w}x{h}"), screen(&form, w, h));
     }
+}
+
+#[test]
+fn repo_url_and_catalog_filters_as_backstage_writes_them() {
+    use callboard::form::{FilterValue, PickerKind, PickerSpec, RepoUrl};
+    let url = RepoUrl { host: "github.com".into(), owner: "my org".into(), repo: "a&b".into(), ..RepoUrl::default() };
+    let text = url.serialize().unwrap();
+    assert_eq!(text, "github.com?owner=my+org&repo=a%26b");
+    assert_eq!(RepoUrl::parse(&text), url);
+    assert_eq!(RepoUrl::default().serialize(), None, "no host, no value");
+    assert_eq!(RepoUrl::parse("gitlab.com?project=x%zz").project, "x%zz", "a bad escape is kept");
+
+    let prop: Node = serde_json::from_str(
+        r#"{"ui:options": {"catalogFilter": [{"kind": ["Group", "User"], "spec.profile.email": {"exists": true}}, {"kind": "System"}],
+            "defaultNamespace": "prod", "allowArbitraryValues": false}}"#,
+    )
+    .unwrap();
+    let spec = PickerSpec::parse("EntityPicker", &prop).unwrap();
+    assert_eq!(spec.kind, PickerKind::Entity);
+    assert_eq!(spec.filter.alternatives.len(), 2);
+    assert_eq!(spec.filter.alternatives[0][0].1, FilterValue::OneOf(vec!["Group".into(), "User".into()]));
+    assert_eq!(spec.filter.alternatives[0][1].1, FilterValue::Exists);
+    assert!(!spec.allow_arbitrary);
+    // Without a default kind a bare name stays as typed; with a namespace default it is used.
+    assert_eq!(spec.typed_value("group:Team-A"), "group:prod/team-a");
+    assert_eq!(spec.typed_value("just-a-name"), "just-a-name");
+    // The deprecated allowedKinds still filters.
+    let legacy: Node = serde_json::from_str(r#"{"ui:options": {"allowedKinds": ["Component"]}}"#).unwrap();
+    let spec = PickerSpec::parse("EntityPicker", &legacy).unwrap();
+    assert_eq!(
+        spec.filter.alternatives,
+        vec![vec![("kind".to_string(), FilterValue::OneOf(vec!["Component".into()]))]]
+    );
+    assert!(PickerSpec::parse("SomethingElse", &legacy).is_none());
 }

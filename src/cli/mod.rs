@@ -1,6 +1,7 @@
 //! Command-line interface: global flags shared by the TUI and every
 //! subcommand, and the scriptable subcommands.
 
+mod create;
 mod deps;
 pub mod docs;
 mod docs_show;
@@ -122,6 +123,20 @@ pub enum Command {
         #[arg(long)]
         full: bool,
     },
+    /// Run a software template: its form filled from flags, validated as the web form does.
+    Create {
+        /// The template (`name`, `namespace/name` or `template:namespace/name`).
+        template: String,
+        /// A field value, `key=value` (JSON when it parses as JSON); repeatable.
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        /// A YAML or JSON file of field values (`--set` wins).
+        #[arg(long, value_name = "FILE")]
+        values: Option<PathBuf>,
+        /// Print the task's id, status and output as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// The command line with `search`'s negated terms (`-lifecycle:production`,
@@ -209,6 +224,9 @@ pub fn run_with_config(command: Command, source: &Source, config: &crate::config
     if let Command::Sync { full } = command {
         return sync::run(source, full);
     }
+    if let Command::Create { template, set, values, json } = &command {
+        return create::run(source, template, set, values.as_deref(), *json);
+    }
     let (cache, refresh) = open_current(source, unix_now())?;
     report_problems(source, &refresh);
     warn_if_stale(source, &cache);
@@ -233,7 +251,7 @@ pub fn run_with_config(command: Command, source: &Source, config: &crate::config
         Command::Docs { command } => docs::run(command, source, config, &catalog, &mut out),
         Command::Open { entity } => open::run(source, &catalog, &entity, &mut out),
         Command::Health(args) => health::run(args, &catalog, &cache, config, &mut out),
-        Command::Sync { .. } => unreachable!("sync is handled before the cache is opened"),
+        Command::Sync { .. } | Command::Create { .. } => unreachable!("handled before the cache is opened"),
     }
 }
 

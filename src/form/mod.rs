@@ -51,7 +51,11 @@ pub enum SpecError {
 impl FormSpec {
     /// The scaffolder's parameter-schema reply: `{title, description, steps: [{title, description, schema}]}`.
     pub fn from_parameter_schema(body: &str) -> Result<FormSpec, SpecError> {
-        let node: Node = serde_json::from_str(body)?;
+        Self::from_parameter_node(&serde_json::from_str(body)?)
+    }
+
+    /// Like [`FormSpec::from_parameter_schema`], already parsed.
+    pub fn from_parameter_node(node: &Node) -> Result<FormSpec, SpecError> {
         let steps: Vec<(Option<&str>, Option<&str>, &Node)> = node
             .at("steps")
             .as_array()
@@ -176,6 +180,17 @@ impl Form {
 
     pub fn errors(&self) -> &BTreeMap<String, String> {
         &self.errors
+    }
+
+    /// (field label, problem) of the current page, then the page's own problems.
+    pub fn problems(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = self
+            .fields
+            .iter()
+            .filter_map(|f| self.errors.get(&f.pointer()).map(|e| (f.label.clone(), e.clone())))
+            .collect();
+        out.extend(self.page_errors.iter().map(|e| ("(form)".to_string(), e.clone())));
+        out
     }
 
     pub fn page_errors(&self) -> &[String] {

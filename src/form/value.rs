@@ -81,9 +81,12 @@ impl FieldState {
                 FieldState::Repo { parts, part: 0 }
             }
             Widget::Picker(spec) if spec.kind != PickerKind::EntityName => {
+                // Given values are normalised as the web form does on blur (`team-a` → `group:default/team-a`).
                 let picked: Vec<String> = match initial {
-                    Some(Value::Array(items)) => items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
-                    Some(Value::String(s)) if !s.is_empty() => vec![s.clone()],
+                    Some(Value::Array(items)) => {
+                        items.iter().filter_map(|v| v.as_str().map(|s| spec.typed_value(s))).collect()
+                    }
+                    Some(Value::String(s)) if !s.is_empty() => vec![spec.typed_value(s)],
                     _ => Vec::new(),
                 };
                 FieldState::Picker { query: text_input(field), picked, open: false, highlight: 0 }
