@@ -116,7 +116,7 @@ async fn prepare(
             let client = cx.backstage.as_ref().map_err(Clone::clone)?;
             let r = EntityRef::parse_full(template).map_err(|e| e.to_string())?;
             let node = client.parameter_schema(&r).await.map_err(|e| e.to_string())?;
-            FormSpec::from_parameter_schema(&node.to_json().to_string()).map_err(|e| e.to_string())?
+            FormSpec::from_parameter_node(&node).map_err(|e| e.to_string())?
         }
         _ => {
             let (path, key) = (cx.source.cache_path(), template.to_string());
