@@ -100,9 +100,11 @@ pub(crate) fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
 /// The `message` of a Backstage error body (`{"error":{"message":...}}`),
 /// cleaned and shortened for one line, as ": message" or "".
 pub(crate) fn server_message(body: &[u8]) -> String {
-    let message = serde_json::from_slice::<serde_json::Value>(body)
-        .ok()
+    let json = serde_json::from_slice::<serde_json::Value>(body).ok();
+    let message = json
+        .as_ref()
         .and_then(|v| v.pointer("/error/message").and_then(|m| m.as_str()).map(str::to_string))
+        .or_else(|| json.as_ref().and_then(field_errors))
         .unwrap_or_else(|| String::from_utf8_lossy(body).into_owned());
     let clean = crate::sanitize::clean_line(&message);
     let clean = clean.trim();
@@ -114,9 +116,32 @@ pub(crate) fn server_message(body: &[u8]) -> String {
     format!(": {short}{ellipsis}")
 }
 
+/// The scaffolder's 400 on invalid values: `{errors: [{property:
+/// "instance.name", message}]}` becomes `name: message; port: message`, so
+/// the form can put each on its field.
+fn field_errors(body: &serde_json::Value) -> Option<String> {
+    let errors = body.get("errors")?.as_array()?;
+    let parts: Vec<String> = errors
+        .iter()
+        .filter_map(|e| {
+            let message = e.get("message")?.as_str()?;
+            let property = e.get("property").and_then(|p| p.as_str()).unwrap_or("instance");
+            let field = property.strip_prefix("instance").unwrap_or(property).trim_start_matches('.');
+            Some(if field.is_empty() { message.to_string() } else { format!("{field}: {message}") })
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scaffolder_field_errors_name_their_fields() {
+        let body = br#"{"errors":[{"path":["name"],"property":"instance.name","message":"does not match pattern \"^[a-z]+$\""},{"property":"instance","message":"requires property \"owner\""}]}"#;
+        assert_eq!(server_message(body), r#": name: does not match pattern "^[a-z]+$"; requires property "owner""#);
+    }
 
     #[test]
     fn messages_say_what_to_do() {

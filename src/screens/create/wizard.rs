@@ -99,17 +99,49 @@ pub fn created(state: &mut State, template: &str, result: Result<String, String>
     }
 }
 
-/// Backstage's 400 names the invalid field (`/name: must match pattern …`
-/// or `instance.name …`): put each message on its field.
-fn place_server_errors(form: &mut Form, message: &str) {
-    let pointers: Vec<String> = form.fields().iter().map(|f| f.pointer()).collect();
-    for pointer in pointers {
-        let name = pointer.trim_start_matches('/').replace('/', ".");
-        if !name.is_empty()
-            && (message.contains(&format!("/{name} ")) || message.contains(&format!("instance.{name} ")))
-        {
-            form.set_server_error(&pointer, message);
+/// Backstage's 400 lists the invalid fields, which the client words as
+/// `400 from …: name: does not match pattern …; port: …`: each message goes
+/// on its field.
+pub fn place_server_errors(form: &mut Form, message: &str) -> usize {
+    let detail = message.split_once(": ").map_or(message, |(_, rest)| rest);
+    let mut placed = 0;
+    // Last to first: the form ends on the first invalid field's page.
+    let parts: Vec<&str> = detail.split("; ").collect();
+    for part in parts.into_iter().rev() {
+        match part.split_once(": ") {
+            // A field the form does not know becomes a page error: never dropped.
+            Some((field, text)) if !field.contains(' ') => {
+                form.set_server_error(&format!("/{}", field.replace('.', "/")), text);
+                placed += 1;
+            }
+            _ => form.set_server_error("", part),
         }
+    }
+    placed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::form::{FormSpec, Node};
+
+    #[test]
+    fn a_server_400_lands_on_its_field_on_its_page() {
+        let schema = serde_json::json!([
+            {"title": "One", "properties": {"name": {"type": "string", "title": "Name"}}},
+            {"title": "Two", "properties": {"port": {"type": "integer", "title": "Port"}}}
+        ]);
+        let mut form = Form::new(FormSpec::from_parameters(None, &Node::from_json(&schema)).unwrap());
+        let message = "400 from http://127.0.0.1:7007/api/scaffolder/v2/tasks: name: does not match pattern \"^x\"; port: must be >= 1024";
+        assert_eq!(place_server_errors(&mut form, message), 2);
+        // The form is on the first invalid field's page, the field focused with its error.
+        assert_eq!(form.page(), 0);
+        assert_eq!(form.focused().map(|f| f.pointer()), Some("/name".to_string()));
+        assert_eq!(form.errors().get("/name").map(String::as_str), Some("does not match pattern \"^x\""));
+        // An error with no field is shown on the page, not dropped.
+        let mut form = Form::new(FormSpec::from_parameters(None, &Node::from_json(&schema)).unwrap());
+        place_server_errors(&mut form, "400 from http://h/api/scaffolder/v2/tasks: requires property \"owner\"");
+        assert!(form.page_errors().iter().any(|e| e.contains("requires property")), "{:?}", form.page_errors());
     }
 }
 
