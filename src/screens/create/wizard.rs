@@ -120,31 +120,6 @@ pub fn place_server_errors(form: &mut Form, message: &str) -> usize {
     placed
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::form::{FormSpec, Node};
-
-    #[test]
-    fn a_server_400_lands_on_its_field_on_its_page() {
-        let schema = serde_json::json!([
-            {"title": "One", "properties": {"name": {"type": "string", "title": "Name"}}},
-            {"title": "Two", "properties": {"port": {"type": "integer", "title": "Port"}}}
-        ]);
-        let mut form = Form::new(FormSpec::from_parameters(None, &Node::from_json(&schema)).unwrap());
-        let message = "400 from http://127.0.0.1:7007/api/scaffolder/v2/tasks: name: does not match pattern \"^x\"; port: must be >= 1024";
-        assert_eq!(place_server_errors(&mut form, message), 2);
-        // The form is on the first invalid field's page, the field focused with its error.
-        assert_eq!(form.page(), 0);
-        assert_eq!(form.focused().map(|f| f.pointer()), Some("/name".to_string()));
-        assert_eq!(form.errors().get("/name").map(String::as_str), Some("does not match pattern \"^x\""));
-        // An error with no field is shown on the page, not dropped.
-        let mut form = Form::new(FormSpec::from_parameters(None, &Node::from_json(&schema)).unwrap());
-        place_server_errors(&mut form, "400 from http://h/api/scaffolder/v2/tasks: requires property \"owner\"");
-        assert!(form.page_errors().iter().any(|e| e.contains("requires property")), "{:?}", form.page_errors());
-    }
-}
-
 impl Screen for Wizard {
     fn context(&self) -> Context {
         Context::Form
@@ -237,5 +212,30 @@ impl Screen for Wizard {
 
     fn as_any_mut(&mut self) -> &mut dyn Any {
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::form::{FormSpec, Node};
+
+    #[test]
+    fn a_server_400_lands_on_its_field_on_its_page() {
+        let schema = serde_json::json!([
+            {"title": "One", "properties": {"name": {"type": "string", "title": "Name"}}},
+            {"title": "Two", "properties": {"port": {"type": "integer", "title": "Port"}}}
+        ]);
+        let mut form = Form::new(FormSpec::from_parameters(None, &Node::from_json(&schema)).unwrap());
+        let message = "400 from http://127.0.0.1:7007/api/scaffolder/v2/tasks: name: does not match pattern \"^x\"; port: must be >= 1024";
+        assert_eq!(place_server_errors(&mut form, message), 2);
+        // The form is on the first invalid field's page, the field focused with its error.
+        assert_eq!(form.page(), 0);
+        assert_eq!(form.focused().map(|f| f.pointer()), Some("/name".to_string()));
+        assert_eq!(form.errors().get("/name").map(String::as_str), Some("does not match pattern \"^x\""));
+        // An error with no field is shown on the page, not dropped.
+        let mut form = Form::new(FormSpec::from_parameters(None, &Node::from_json(&schema)).unwrap());
+        place_server_errors(&mut form, "400 from http://h/api/scaffolder/v2/tasks: requires property \"owner\"");
+        assert!(form.page_errors().iter().any(|e| e.contains("requires property")), "{:?}", form.page_errors());
     }
 }
