@@ -24,6 +24,8 @@ pub struct AppOptions {
     pub runbook_annotations: Vec<String>,
     /// Configured instances, for `:instance NAME`.
     pub instances: Vec<crate::config::Instance>,
+    /// Config `[health]`: probes for what is on screen and the `:health` board.
+    pub health: crate::health::HealthConfig,
 }
 
 pub async fn run(options: AppOptions) -> anyhow::Result<()> {
@@ -40,6 +42,7 @@ pub async fn run(options: AppOptions) -> anyhow::Result<()> {
     if let Source::Instance(instance) = &options.source {
         state.docs.server = Some(instance.url.trim_end_matches('/').to_string());
     }
+    crate::screens::health::enable(&mut state, &options.health);
     state.instances = options.instances.iter().map(|i| i.name.clone()).collect();
     let source = Arc::new(options.source);
     let mut terminal = Terminal::start(tx.clone())?;
@@ -49,7 +52,7 @@ pub async fn run(options: AppOptions) -> anyhow::Result<()> {
 
     // Whatever the cache holds is shown first; the source is refreshed after.
     let cached = Cache::open(&source.cache_path()).and_then(|c| load_catalog(&c));
-    let mut executor = Executor::new(tx.clone(), source, options.instances);
+    let mut executor = Executor::new(tx.clone(), source, options.instances, Arc::new(options.health));
     let mut effects = match cached {
         Ok((catalog, info)) => update(&mut state, Msg::CatalogLoaded { catalog: Arc::new(catalog), info }),
         Err(err) => {

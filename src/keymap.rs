@@ -16,6 +16,7 @@ pub enum Context {
     Tree,
     Doc,
     DocList,
+    Health,
     Overlay,
 }
 
@@ -30,6 +31,7 @@ impl Context {
             Context::Tree => "Trees (dependencies, blast radius, structure)",
             Context::Doc => "Doc viewer (runbooks, TechDocs)",
             Context::DocList => "Runbook picker and Backstage search results",
+            Context::Health => "Health board",
             Context::Overlay => "Pickers, help and palette",
         }
     }
@@ -77,6 +79,8 @@ pub enum Command {
     TogglePreview,
     /// Open the entity's file in $VISUAL / $EDITOR (folder sources).
     Edit,
+    /// The health board of the selected entity's system (or owner).
+    HealthBoard,
 }
 
 /// List commands that act on the selected entity (the preview pane names
@@ -164,6 +168,7 @@ pub const BINDINGS: &[Binding] = &[
     b(X::Entity, "entity.deps", &["d"], C::Dependencies, "Dependency tree", true),
     b(X::Entity, "entity.blast", &["D"], C::BlastRadius, "Blast radius: who depends on it", true),
     b(X::Entity, "entity.edit", &["e"], C::Edit, "Edit its YAML file in $VISUAL or $EDITOR (folder sources)", false),
+    b(X::Entity, "entity.health", &["H"], C::HealthBoard, "Health board of its system or group", true),
     b(X::Owner, "owner.open", &["enter"], C::Open, "Open the owner's page", true),
     b(X::Owner, "owner.deps", &["d"], C::Dependencies, "Dependency tree", false),
     b(X::Owner, "owner.blast", &["D"], C::BlastRadius, "Blast radius", false),
@@ -202,6 +207,7 @@ pub const BINDINGS: &[Binding] = &[
         true,
     ),
     b(X::DocList, "doclist.copy", &["y"], C::Copy, "Copy the address (OSC 52)", true),
+    b(X::Health, "health.open", &["enter", "l", "right"], C::Open, "Open the entity", true),
     b(X::Overlay, "overlay.accept", &["enter"], C::Open, "Choose", true),
     b(X::Overlay, "overlay.close", &["esc"], C::Back, "Close", true),
 ];

@@ -56,6 +56,7 @@ fn run(cli: Cli) -> Result<(), callboard::cli::Exit> {
                     me: config.me.clone(),
                     runbook_annotations: config.runbooks.annotations.clone(),
                     instances: config.instances.clone(),
+                    health: config.health.clone(),
                 }))
                 .map_err(Into::into)
         }

@@ -6,6 +6,7 @@
 
 pub mod doc;
 pub mod entity;
+pub mod health;
 pub mod list;
 pub mod overlays;
 pub mod owner;
@@ -165,6 +166,9 @@ pub fn run_command(state: &mut State, context: Context, command: Command) -> Vec
         Command::Sync => vec![Effect::Sync { full: false }],
         Command::Runbook if matches!(context, Context::List | Context::Entity | Context::Doc) => {
             doc::runbook_command(state, context)
+        }
+        Command::HealthBoard if matches!(context, Context::List | Context::Entity) => {
+            health::open_board(state, "")
         }
         Command::Edit => match entity_in_front(state) {
             Some(key) => vec![Effect::LocateForEdit { key }],

@@ -20,6 +20,7 @@ pub fn render(frame: &mut Frame, state: &State, scroll: usize, theme: &Theme) {
         Context::Tree,
         Context::Doc,
         Context::DocList,
+        Context::Health,
         Context::Overlay,
     ];
     for context in contexts {

@@ -53,6 +53,7 @@ pub const PALETTE_EXTRAS: &[(&str, &str)] = &[
     ("open REF", "Open an entity by ref, e.g. open component:payments-api"),
     ("filter QUERY", "Replace the list query, e.g. filter kind:api owner:team-a"),
     ("search TEXT", "Search Backstage: catalog and TechDocs, e.g. search rollback"),
+    ("health [system|domain|group REF | mine]", "Health board: every component worst first, with counts"),
 ];
 
 /// Palette entries: extras, then every keymap binding with its name.
@@ -212,6 +213,10 @@ fn run_palette(state: &mut State, typed: &str, chosen: Option<&str>) -> Vec<Effe
             return list::set_query(state, rest);
         }
         "search" if !rest.is_empty() => return super::doc::server_search(state, rest),
+        "health" => {
+            state.overlay = None;
+            return super::health::open_board(state, rest);
+        }
         _ => {}
     }
     let name = if palette_entries().iter().any(|(n, _)| n == word) {
@@ -224,6 +229,7 @@ fn run_palette(state: &mut State, typed: &str, chosen: Option<&str>) -> Vec<Effe
     };
     match name.as_str() {
         "sync" => vec![Effect::Sync { full: false }],
+        "health" => super::health::open_board(state, ""),
         "problems" => {
             state.overlay = Some(Overlay::Problems { scroll: 0 });
             Vec::new()
