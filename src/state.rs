@@ -102,7 +102,7 @@ impl State {
             instances: Vec::new(),
             docs: Default::default(),
             last_sync_started: now,
-            health: Default::default(),
+            health: crate::screens::health::HealthState::new(),
             quit: false,
         }
     }

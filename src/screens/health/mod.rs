@@ -37,6 +37,11 @@ pub struct HealthState {
 }
 
 impl HealthState {
+    /// Off, with the default TTL until `enable` sets the config's.
+    pub fn new() -> HealthState {
+        HealthState { ttl: crate::health::HealthConfig::default().ttl, ..Default::default() }
+    }
+
     /// The entity's results in its probes' order; a probe that has not run
     /// yet shows as a "not run yet" unknown.
     pub fn results_of(&self, entity: &str) -> Vec<ProbeResult> {

@@ -75,9 +75,11 @@ pub fn probe_lines(state: &State, result: &ProbeResult, theme: &Theme, width: us
         vec![Line::from(vec![Span::raw("  "), badge(&health, theme), Span::raw(head), Span::styled(rest, theme.muted())])];
     let indent = "            ";
     let room = width.saturating_sub(indent.len() + 8);
-    let error = result.error.as_deref().filter(|e| Some(*e) != result.value.as_deref());
+    let error = result.error.as_deref().filter(|e| !e.is_empty() && Some(*e) != result.value.as_deref());
     let reason = match &result.state {
-        Health::Unknown(reason) if result.checked_at > 0 && Some(reason.as_str()) != error => Some(reason.as_str()),
+        Health::Unknown(reason) if result.checked_at > 0 && !reason.is_empty() && Some(reason.as_str()) != error => {
+            Some(reason.as_str())
+        }
         _ => None,
     };
     for text in error.into_iter().chain(reason) {

@@ -65,18 +65,19 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, tree: &TreePage, the
             // Health: the node's own symbol and word, and what its visible
             // subtree holds ("2 crit below"), worst first.
             let (node, under) = (state.health.worst_of(&row.key, state.now), below.get(i).and_then(|b| b.as_ref()));
-            let mut health = Vec::new();
+            let mut health = String::new();
             if let Some(h) = &node {
-                health.push(crate::screens::health::view::symbol(h, theme));
-                health.push(Span::styled(format!(" {} ", h.word()), crate::screens::health::view::style(h, theme)));
-            } else if !below.is_empty() {
-                health.push(Span::raw("  "));
+                health = format!("{} {} ", h.symbol(), h.word());
             }
-            let left = format!("{indent}{marker}{rel}{name}");
+            let head = format!("{indent}{marker}");
+            let left = format!("{rel}{name}");
             let under_text = under.map(|r| format!("  {} below", r.summary())).unwrap_or_default();
-            let used = left.chars().count() + under_text.chars().count() + health.iter().map(|s| s.width()).sum::<usize>();
+            let used = head.chars().count() + health.chars().count() + left.chars().count() + under_text.chars().count();
             let right = truncate(&format!("{detail}{cycle}"), width.saturating_sub(used));
-            let mut spans = health;
+            let mut spans = vec![Span::styled(head, style)];
+            if let Some(h) = &node {
+                spans.push(Span::styled(health, if selected { style } else { crate::screens::health::view::style(h, theme) }));
+            }
             spans.push(Span::styled(left, style));
             if let Some(r) = under {
                 let worst = r.worst().unwrap_or(crate::health::State::Ok);
