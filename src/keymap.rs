@@ -168,7 +168,7 @@ pub const BINDINGS: &[Binding] = &[
     b(X::Entity, "entity.deps", &["d"], C::Dependencies, "Dependency tree", true),
     b(X::Entity, "entity.blast", &["D"], C::BlastRadius, "Blast radius: who depends on it", true),
     b(X::Entity, "entity.edit", &["e"], C::Edit, "Edit its YAML file in $VISUAL or $EDITOR (folder sources)", false),
-    b(X::Entity, "entity.health", &["H"], C::HealthBoard, "Health board of its system or group", true),
+    b(X::Entity, "entity.health", &["H"], C::HealthBoard, "Health board of its system or group", false),
     b(X::Owner, "owner.open", &["enter"], C::Open, "Open the owner's page", true),
     b(X::Owner, "owner.deps", &["d"], C::Dependencies, "Dependency tree", false),
     b(X::Owner, "owner.blast", &["D"], C::BlastRadius, "Blast radius", false),

@@ -53,7 +53,7 @@ pub const PALETTE_EXTRAS: &[(&str, &str)] = &[
     ("open REF", "Open an entity by ref, e.g. open component:payments-api"),
     ("filter QUERY", "Replace the list query, e.g. filter kind:api owner:team-a"),
     ("search TEXT", "Search Backstage: catalog and TechDocs, e.g. search rollback"),
-    ("health [system|domain|group REF | mine]", "Health board: every component worst first, with counts"),
+    ("health SCOPE", "Health board, worst first: health system REF | domain REF | group REF | mine"),
 ];
 
 /// Palette entries: extras, then every keymap binding with its name.
