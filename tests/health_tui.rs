@@ -74,7 +74,10 @@ fn entity_page_health_section() {
     let mut hung = result("payments-api", "http/health", ProbeKind::Http, State::Crit, "", 3);
     hung.label = "GET https://payments-api.example/healthz".into();
     hung.error = Some("timed out after 5 s".into());
-    inject(&mut app, vec![alert, hung, result("payments-api", "http/status", ProbeKind::Http, State::Ok, "HTTP 200 in 42 ms", 30)]);
+    inject(
+        &mut app,
+        vec![alert, hung, result("payments-api", "http/status", ProbeKind::Http, State::Ok, "HTTP 200 in 42 ms", 30)],
+    );
     app.keys("/");
     app.type_text("payments-api");
     app.keys("enter enter");

@@ -57,8 +57,9 @@ fn fixture(dir: &Path) {
         .collect();
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir.join("catalog")).unwrap();
-    let mut yaml =
-        String::from("apiVersion: backstage.io/v1alpha1\nkind: System\nmetadata:\n  name: big\nspec:\n  owner: team-a\n---\n");
+    let mut yaml = String::from(
+        "apiVersion: backstage.io/v1alpha1\nkind: System\nmetadata:\n  name: big\nspec:\n  owner: team-a\n---\n",
+    );
     for i in 0..COMPONENTS {
         let url = if i == 137 { format!("{}/hung", hosts[0]) } else { format!("{}/healthz", hosts[i % 8]) };
         yaml += &format!(
@@ -85,8 +86,7 @@ pub fn board(rounds: usize) -> BoardFigures {
         ("CALLBOARD_CONFIG_DIR", dir.join("config").display().to_string()),
     ];
     let (catalog, config) = (dir.join("catalog").display().to_string(), dir.join("config.toml").display().to_string());
-    let mut pty =
-        Pty::spawn(super::binary::BIN, &["--catalog-dir", &catalog, "--config", &config], &env, COLS, ROWS);
+    let mut pty = Pty::spawn(super::binary::BIN, &["--catalog-dir", &catalog, "--config", &config], &env, COLS, ROWS);
     let count = format!("{} entities", COMPONENTS + 1);
     pty.wait_for(Duration::from_secs(30), |s| s.contains(&count)).unwrap_or_else(|| panic!("{}", pty.screen_text()));
     pty.settle(pty.started, Duration::from_millis(300), Duration::from_secs(5));

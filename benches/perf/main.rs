@@ -66,7 +66,11 @@ fn main() {
     println!("machine: {}", machine());
     // Benches of their own fixtures (health, sync) need no generated catalog.
     let sized = ["load", "keys", "match", "start", "typing", "rss", "who", "files"];
-    let sizes = if args.only.is_empty() || sized.iter().any(|s| args.only.contains(*s)) { args.sizes.clone() } else { Vec::new() };
+    let sizes = if args.only.is_empty() || sized.iter().any(|s| args.only.contains(*s)) {
+        args.sizes.clone()
+    } else {
+        Vec::new()
+    };
     for &n in &sizes {
         println!("\n## {n} entities");
         let fixture = fixtures::ensure(n);

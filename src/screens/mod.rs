@@ -167,9 +167,7 @@ pub fn run_command(state: &mut State, context: Context, command: Command) -> Vec
         Command::Runbook if matches!(context, Context::List | Context::Entity | Context::Doc) => {
             doc::runbook_command(state, context)
         }
-        Command::HealthBoard if matches!(context, Context::List | Context::Entity) => {
-            health::open_board(state, "")
-        }
+        Command::HealthBoard if matches!(context, Context::List | Context::Entity) => health::open_board(state, ""),
         Command::Edit => match entity_in_front(state) {
             Some(key) => vec![Effect::LocateForEdit { key }],
             None => Vec::new(),

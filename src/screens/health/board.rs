@@ -193,7 +193,11 @@ fn render(frame: &mut Frame, area: Rect, state: &State, screen: &HealthBoard, th
             let base = if selected { theme.selection() } else { theme.text() };
             Line::from(vec![
                 Span::raw(" "),
-                if selected { Span::styled(format!("{} {:<7}", row.worst.symbol(), row.worst.word()), base) } else { badge(&row.worst, theme) },
+                if selected {
+                    Span::styled(format!("{} {:<7}", row.worst.symbol(), row.worst.word()), base)
+                } else {
+                    badge(&row.worst, theme)
+                },
                 Span::styled(left, base),
                 Span::styled(right, if selected { base } else { style(&row.worst, theme) }),
             ])

@@ -177,9 +177,7 @@ pub fn plan(state: &mut State) -> Vec<Effect> {
         }
         health.asked.insert(key.clone(), now);
         if let Some(specs) = health.specs.get(&key) {
-            skip.extend(
-                specs.iter().map(|s| s.key()).filter(|k| !needs_run(health.results.get(k), now, ttl)),
-            );
+            skip.extend(specs.iter().map(|s| s.key()).filter(|k| !needs_run(health.results.get(k), now, ttl)));
         }
         wanted.push(key);
     }

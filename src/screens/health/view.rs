@@ -71,8 +71,12 @@ pub fn probe_lines(state: &State, result: &ProbeResult, theme: &Theme, width: us
     let head = format!("{:<10} {}", result.kind, result.label);
     let head = truncate(&head, width.saturating_sub(14).clamp(10, 60));
     let rest = truncate(&format!("  {}", facts.join(" · ")), width.saturating_sub(head.chars().count() + 12));
-    let mut lines =
-        vec![Line::from(vec![Span::raw("  "), badge(&health, theme), Span::raw(head), Span::styled(rest, theme.muted())])];
+    let mut lines = vec![Line::from(vec![
+        Span::raw("  "),
+        badge(&health, theme),
+        Span::raw(head),
+        Span::styled(rest, theme.muted()),
+    ])];
     let indent = "            ";
     let room = width.saturating_sub(indent.len() + 8);
     let error = result.error.as_deref().filter(|e| !e.is_empty() && Some(*e) != result.value.as_deref());

@@ -72,11 +72,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, tree: &TreePage, the
             let head = format!("{indent}{marker}");
             let left = format!("{rel}{name}");
             let under_text = under.map(|r| format!("  {} below", r.summary())).unwrap_or_default();
-            let used = head.chars().count() + health.chars().count() + left.chars().count() + under_text.chars().count();
+            let used =
+                head.chars().count() + health.chars().count() + left.chars().count() + under_text.chars().count();
             let right = truncate(&format!("{detail}{cycle}"), width.saturating_sub(used));
             let mut spans = vec![Span::styled(head, style)];
             if let Some(h) = &node {
-                spans.push(Span::styled(health, if selected { style } else { crate::screens::health::view::style(h, theme) }));
+                spans.push(Span::styled(
+                    health,
+                    if selected { style } else { crate::screens::health::view::style(h, theme) },
+                ));
             }
             spans.push(Span::styled(left, style));
             if let Some(r) = under {
@@ -121,10 +125,7 @@ fn below_rollups(state: &State, tree: &TreePage) -> Vec<Option<crate::health::Ro
         }
         stack.push((depth, with_self));
     }
-    below
-        .into_iter()
-        .map(|r| (r.crit + r.warn + r.unknown + r.stale > 0).then_some(r))
-        .collect()
+    below.into_iter().map(|r| (r.crit + r.warn + r.unknown + r.stale > 0).then_some(r)).collect()
 }
 
 fn summary_lines(state: &State, tree: &TreePage, theme: &Theme, height: u16) -> Vec<Line<'static>> {
