@@ -268,3 +268,46 @@ fn real_probes_on_the_board_and_the_page_agree_with_the_cli() {
     let cache = callboard::catalog::cache::Cache::open(&Source::Dir(dir.join("catalog")).cache_path()).unwrap();
     assert_eq!(cache.load_health(&[]).unwrap().len(), 3, "every probe result was kept");
 }
+
+/// What to probe is decided from what is on screen, asks only for probes
+/// whose result is missing or past the TTL, and never twice in a row.
+#[test]
+fn plan_asks_for_what_is_on_screen_once_and_only_when_due() {
+    use callboard::effect::Effect;
+    use callboard::screens::health::plan;
+    let mut app = demo(100, 30);
+    app.state.health.enabled = true;
+    app.state.health.ttl = 60;
+    app.keys("/");
+    app.type_text("payments-api");
+    app.keys("enter enter");
+    let key = "component:default/payments-api".to_string();
+    // The page asked already (the keys above went through update); nothing new within 5 s.
+    assert!(plan(&mut app.state).is_empty());
+    let fresh = result("payments-api", "http/a", ProbeKind::Http, State::Ok, "", 10);
+    let old = result("payments-api", "http/b", ProbeKind::Http, State::Ok, "", 100);
+    let spec = |id: &str| ProbeSpec {
+        entity: key.clone(),
+        id: id.into(),
+        kind: ProbeKind::Http,
+        target: Target::Http { url: "http://x".into() },
+        label: id.into(),
+    };
+    app.dispatch(Msg::ProbesPlanned(vec![(key.clone(), vec![spec("http/a"), spec("http/b")])]));
+    inject(&mut app, vec![fresh.clone(), old]);
+    app.state.now = NOW + 6;
+    match plan(&mut app.state).as_slice() {
+        [Effect::Probe { scope, keys, skip }] => {
+            assert_eq!((*scope, keys.as_slice()), ("entity", [key.clone()].as_slice()));
+            assert_eq!(skip, &[fresh.key.clone()], "the fresh one is not run again");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(plan(&mut app.state).is_empty(), "asked once, not per frame");
+    // Both fresh: nothing to do even after the ask-again delay.
+    let mut renewed = result("payments-api", "http/b", ProbeKind::Http, State::Ok, "", 0);
+    renewed.checked_at = NOW + 6;
+    inject(&mut app, vec![renewed]);
+    app.state.now = NOW + 20;
+    assert!(plan(&mut app.state).is_empty());
+}
