@@ -299,7 +299,7 @@ fn plan_asks_for_what_is_on_screen_once_and_only_when_due() {
     match plan(&mut app.state).as_slice() {
         [Effect::Probe { scope, keys, skip }] => {
             assert_eq!((*scope, keys.as_slice()), ("entity", [key.clone()].as_slice()));
-            assert_eq!(skip, &[fresh.key.clone()], "the fresh one is not run again");
+            assert_eq!(skip, std::slice::from_ref(&fresh.key), "the fresh one is not run again");
         }
         other => panic!("{other:?}"),
     }
