@@ -74,6 +74,7 @@ fn handle(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.docs.server = server;
             state.screens.clear();
             state.details.clear();
+            state.health.reset();
             state.list.anchor = None;
             state.sync = SyncStatus::Idle;
             state.info = crate::msg::CatalogInfo::default();

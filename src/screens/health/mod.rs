@@ -77,6 +77,11 @@ impl HealthState {
         !self.results.is_empty() || self.specs.values().any(|s| !s.is_empty())
     }
 
+    /// Another source: its entities, its results (loaded from its cache).
+    pub fn reset(&mut self) {
+        *self = HealthState { enabled: self.enabled, ttl: self.ttl, ..Default::default() };
+    }
+
     fn record(&mut self, result: ProbeResult) {
         let newer = self.results.get(&result.key).is_none_or(|old| old.checked_at <= result.checked_at);
         if newer {
