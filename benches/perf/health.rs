@@ -77,7 +77,9 @@ pub struct BoardFigures {
     pub board_line: String,
 }
 
-pub fn board(rounds: usize) -> BoardFigures {
+/// Type for `seconds` after the board opens: with `ttl = 5` every probe runs
+/// again each 5 s, so the keys meet several full rounds of 200 probes.
+pub fn board(seconds: u64) -> BoardFigures {
     let dir: PathBuf = super::fixtures::base_dir().join("health-board");
     fixture(&dir);
     let env = vec![
@@ -98,7 +100,7 @@ pub fn board(rounds: usize) -> BoardFigures {
     let mut samples = Vec::new();
     let mut hung_at = None;
     let text = "zqxjvkwpzqxjvkwpzqxjvkwpzqxj";
-    for _ in 0..rounds {
+    while opened.elapsed() < Duration::from_secs(seconds) {
         pty.settle(Instant::now(), Duration::from_millis(40), Duration::from_millis(300));
         pty.send(b":");
         pty.wait_for(Duration::from_secs(5), |s| s.contains(" : command ")).expect("palette");

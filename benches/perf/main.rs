@@ -137,9 +137,13 @@ fn main() {
         sync::run(args.quick);
     }
     if want("health") {
-        let h = health::board(if args.quick { 4 } else { 12 });
+        let seconds = if args.quick { 6 } else { 16 };
+        let h = health::board(seconds);
         println!("\n## health board, 200 probes, one hung (real binary, pty 160x48, ttl 5 s, timeout 3 s)");
-        println!("keystroke → echo on screen while the probes run: {}", h.keys.show());
+        println!(
+            "keystroke → echo on screen, 16 s of typing over the board (probes re-run every 5 s): {}",
+            h.keys.show()
+        );
         println!("  hung endpoint shown as a timeout {:.0} ms after the board opened", h.hung_shown_after_ms);
         println!("  board: {}", h.board_line);
     }
