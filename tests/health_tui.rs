@@ -267,6 +267,23 @@ fn real_probes_on_the_board_and_the_page_agree_with_the_cli() {
     app.dispatch(Msg::Tick(NOW + 1));
     let cache = callboard::catalog::cache::Cache::open(&Source::Dir(dir.join("catalog")).cache_path()).unwrap();
     assert_eq!(cache.load_health(&[]).unwrap().len(), 3, "every probe result was kept");
+
+    // A later start (no runner here, as when offline) shows the last known
+    // results from the cache, marked stale with their age.
+    let later = callboard::source::unix_now() + 7200;
+    let mut again = Headless::open(Source::Dir(dir.join("catalog")), 100, 30, later).unwrap();
+    again.state.health.enabled = true;
+    let catalog = again.state.catalog.clone();
+    again.dispatch(Msg::CatalogLoaded { catalog, info: Default::default() });
+    assert_eq!(again.state.health.results.len(), 3, "loaded from the cache");
+    again.keys(":");
+    again.type_text("health system shop");
+    again.keys("enter");
+    let screen = again.screen();
+    assert!(screen.contains("~ stale") && screen.contains("3 stale"), "{screen}");
+    again.keys("enter");
+    let page = again.screen();
+    assert!(page.contains("checked 2 h ago"), "{page}");
 }
 
 /// What to probe is decided from what is on screen, asks only for probes
