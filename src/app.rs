@@ -28,6 +28,8 @@ pub struct AppOptions {
     pub start_at: Option<String>,
     /// Problems with the config to show once the screen is up (key collisions).
     pub warnings: Vec<String>,
+    /// Config `[health]`: probes for what is on screen and the `:health` board.
+    pub health: crate::health::HealthConfig,
 }
 
 pub async fn run(options: AppOptions) -> anyhow::Result<()> {
@@ -48,6 +50,7 @@ pub async fn run(options: AppOptions) -> anyhow::Result<()> {
     if let Source::Instance(instance) = &options.source {
         state.docs.server = Some(instance.url.trim_end_matches('/').to_string());
     }
+    crate::screens::health::enable(&mut state, &options.health);
     state.instances = options.instances.iter().map(|i| i.name.clone()).collect();
     let history_path = crate::history::path_for(&options.source);
     (state.search_history, state.palette_history) = crate::history::load(&history_path);
@@ -59,7 +62,7 @@ pub async fn run(options: AppOptions) -> anyhow::Result<()> {
 
     // Whatever the cache holds is shown first; the source is refreshed after.
     let cached = Cache::open(&source.cache_path()).and_then(|c| load_catalog(&c));
-    let mut executor = Executor::new(tx.clone(), source, options.instances);
+    let mut executor = Executor::new(tx.clone(), source, options.instances, Arc::new(options.health));
     let mut effects = match cached {
         Ok((catalog, info)) => update(&mut state, Msg::CatalogLoaded { catalog: Arc::new(catalog), info }),
         Err(err) => {

@@ -49,6 +49,20 @@ pub enum Effect {
     LocateForEdit {
         key: String,
     },
+    /// Run the probes of these entities that have no current result (a key
+    /// in `skip` has one). `scope` names what is on screen ("list", "entity",
+    /// "tree", "board"): a newer job for the same scope replaces the older.
+    Probe {
+        scope: &'static str,
+        keys: Vec<String>,
+        skip: Vec<String>,
+    },
+    /// Keep probe results in the cache, for the next start's "last known".
+    SaveHealth {
+        results: Vec<crate::health::ProbeResult>,
+    },
+    /// Read the last known probe results from the cache.
+    LoadHealth,
     /// Runbooks and docs: discovery, page loads, browser, server search.
     Docs(crate::docs::effects::DocsEffect),
     /// Scaffolder: a template's form, creating and following tasks.

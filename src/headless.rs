@@ -42,6 +42,13 @@ impl Headless {
         Ok(app)
     }
 
+    /// Run real health probes (with this `[health]`) for what is on screen,
+    /// as the TUI does. Each probe job waits for its probes to end.
+    pub fn enable_health(&mut self, config: crate::health::HealthConfig) {
+        crate::screens::health::enable(&mut self.state, &config);
+        self.jobs = Inline::with_health(self.source.clone(), Arc::new(config));
+    }
+
     /// Update with one message and run every effect it causes, to quiescence.
     pub fn dispatch(&mut self, msg: Msg) {
         let mut queue = VecDeque::from([msg]);

@@ -16,6 +16,7 @@ pub enum Context {
     Tree,
     Doc,
     DocList,
+    Health,
     Overlay,
     Templates,
     Form,
@@ -33,6 +34,7 @@ impl Context {
             Context::Tree => "Trees (dependencies, blast radius, structure)",
             Context::Doc => "Doc viewer (runbooks, TechDocs)",
             Context::DocList => "Runbook picker and Backstage search results",
+            Context::Health => "Health board",
             Context::Overlay => "Pickers, help and palette",
             Context::Templates => "Templates (type to filter)",
             Context::Form => "Template form (tab and shift-tab move between fields)",
@@ -90,6 +92,8 @@ pub enum Command {
     CopyRef,
     /// Copy the blast radius's teams to notify.
     CopyTeams,
+    /// The health board of the selected entity's system (or owner).
+    HealthBoard,
 }
 
 /// List commands that act on the selected entity (the preview pane names
@@ -201,6 +205,7 @@ pub const BINDINGS: &[Binding] = &[
         true,
     ),
     b(X::Entity, "entity.edit", &["e"], C::Edit, "Edit its YAML file in $VISUAL or $EDITOR (folder sources)", false),
+    b(X::Entity, "entity.health", &["H"], C::HealthBoard, "Health board of its system or group", false),
     b(
         X::Owner,
         "owner.open",
@@ -290,6 +295,7 @@ pub const BINDINGS: &[Binding] = &[
     b(X::Task, "task.open", &["enter"], C::Open, "Open the link (an entity opens here)", true),
     b(X::Task, "task.copy", &["y"], C::Copy, "Copy the link's address (OSC 52)", false),
     b(X::Task, "task.browser", &["o"], C::OpenBrowser, "Open the link in the browser", false),
+    b(X::Health, "health.open", &["enter", "l", "right"], C::Open, "Open the entity", true),
     b(X::Overlay, "overlay.accept", &["enter"], C::Open, "Choose", true),
     b(X::Overlay, "overlay.close", &["esc"], C::Back, "Close", true),
 ];

@@ -62,6 +62,7 @@ fn run(cli: Cli) -> Result<(), callboard::cli::Exit> {
                     instances: config.instances.clone(),
                     start_at: cli.entity,
                     warnings,
+                    health: config.health.clone(),
                 }))
                 .map_err(Into::into)
         }

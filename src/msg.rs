@@ -76,6 +76,14 @@ pub enum Msg {
         purpose: crate::effect::RunPurpose,
         result: Result<i32, String>,
     },
+    /// The probes these entities have (entity key, its specs), before they run.
+    ProbesPlanned(Vec<(String, Vec<crate::health::ProbeSpec>)>),
+    /// One probe ended (one message per probe; a job sends many).
+    ProbeDone(Box<crate::health::ProbeResult>),
+    /// The last known results, from the cache, at start.
+    HealthLoaded(Vec<crate::health::ProbeResult>),
+    /// A probe's config cannot work (unset token, unknown server): told once.
+    HealthProblem(String),
     /// Back from Ctrl-Z: everything is drawn again.
     Resumed,
     Scaffolder(crate::exec::scaffolder::ScaffolderMsg),

@@ -75,6 +75,8 @@ pub struct State {
     /// Doc viewer settings (runbook annotations, browser or not) and request ids.
     pub docs: crate::screens::doc::DocsState,
     pub last_sync_started: i64,
+    /// Probe results and what to probe (src/screens/health).
+    pub health: crate::screens::health::HealthState,
     pub quit: bool,
     /// `callboard REF|NAME`: the entity to open once a catalog is loaded.
     pub start_at: Option<String>,
@@ -122,6 +124,7 @@ impl State {
             instances: Vec::new(),
             docs: Default::default(),
             last_sync_started: now,
+            health: crate::screens::health::HealthState::new(),
             quit: false,
             start_at: None,
             messages: Vec::new(),

@@ -2,7 +2,7 @@
 //! Run them all with `scripts/bench.sh` (or `cargo bench --bench perf`).
 //!
 //! cargo bench --bench perf -- [--sizes 10k,100k,250k] [--only NAME,...] [--quick]
-//! NAME: load, keys, match, start, typing, rss, who, files, sync
+//! NAME: load, keys, match, start, typing, rss, who, files, sync, health
 
 // The same allocator as the binary, so in-process figures match it.
 #[global_allocator]
@@ -11,6 +11,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod binary;
 mod engines;
 mod fixtures;
+mod health;
 mod keys;
 mod load;
 mod pty;
@@ -63,7 +64,14 @@ fn main() {
     let rounds = if args.quick { 1 } else { 3 };
     println!("# callboard benchmarks ({} rounds)", rounds);
     println!("machine: {}", machine());
-    for &n in &args.sizes {
+    // Benches of their own fixtures (health, sync) need no generated catalog.
+    let sized = ["load", "keys", "match", "start", "typing", "rss", "who", "files"];
+    let sizes = if args.only.is_empty() || sized.iter().any(|s| args.only.contains(*s)) {
+        args.sizes.clone()
+    } else {
+        Vec::new()
+    };
+    for &n in &sizes {
         println!("\n## {n} entities");
         let fixture = fixtures::ensure(n);
         if want("load") {
@@ -127,6 +135,17 @@ fn main() {
     }
     if want("sync") {
         sync::run(args.quick);
+    }
+    if want("health") {
+        let seconds = if args.quick { 6 } else { 16 };
+        let h = health::board(seconds);
+        println!("\n## health board, 200 probes, one hung (real binary, pty 160x48, ttl 5 s, timeout 3 s)");
+        println!(
+            "keystroke → echo on screen, 16 s of typing over the board (probes re-run every 5 s): {}",
+            h.keys.show()
+        );
+        println!("  hung endpoint shown as a timeout {:.0} ms after the board opened", h.hung_shown_after_ms);
+        println!("  board: {}", h.board_line);
     }
 }
 

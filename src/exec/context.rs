@@ -15,6 +15,9 @@ pub struct JobContext {
     pub backstage: Result<Client, String>,
     /// For web pages (runbook links): never carries the Backstage token.
     pub web: reqwest::Client,
+    /// Health probes' runner: its limits and in-flight set are shared by every
+    /// probe job of this source. None where health is not wanted (tests, CLI).
+    pub health: Option<crate::health::Runner>,
 }
 
 impl JobContext {
@@ -29,7 +32,13 @@ impl JobContext {
             .user_agent(concat!("callboard/", env!("CARGO_PKG_VERSION")))
             .build()
             .unwrap_or_default();
-        JobContext { source, backstage, web }
+        JobContext { source, backstage, web, health: None }
+    }
+
+    /// With a health runner built from `[health]` (inside the tokio runtime).
+    pub fn with_health(source: Arc<Source>, health: Arc<crate::health::HealthConfig>) -> JobContext {
+        let http = crate::health::Runner::client(&health);
+        JobContext { health: Some(crate::health::Runner::new(health, http)), ..JobContext::new(source) }
     }
 
     /// The instance's client with another retry policy, on the same pool.

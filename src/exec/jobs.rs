@@ -70,6 +70,19 @@ pub async fn run(effect: Effect, cx: Arc<JobContext>, out: Outbox) {
             }
         }
         Effect::Scaffolder(effect) => super::scaffolder::run(effect, &cx, &out).await,
+        Effect::Probe { keys, skip, .. } => super::health::probe(keys, skip, &cx, &out).await,
+        Effect::SaveHealth { results } => {
+            let path = cx.source.cache_path();
+            if let Some(Err(e)) = cpu(move || Cache::open(&path).and_then(|c| c.save_health(&results))).await {
+                tracing::warn!(error = %e, "health results not kept");
+            }
+        }
+        Effect::LoadHealth => {
+            let path = cx.source.cache_path();
+            if let Some(Ok(results)) = cpu(move || Cache::open(&path).and_then(|c| c.load_health(&[]))).await {
+                out.send(Msg::HealthLoaded(results));
+            }
+        }
         Effect::Docs(docs) => {
             for msg in crate::docs::runtime::run(docs, &cx).await {
                 out.send(msg);
@@ -79,7 +92,7 @@ pub async fn run(effect: Effect, cx: Arc<JobContext>, out: Outbox) {
 }
 
 /// Run CPU or disk work on the blocking pool; None if it panicked.
-async fn cpu<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+pub(super) async fn cpu<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
     match tokio::task::spawn_blocking(work).await {
         Ok(value) => Some(value),
         Err(err) => {

@@ -10,6 +10,7 @@
 
 pub mod context;
 pub mod edit;
+mod health;
 mod jobs;
 pub mod scaffolder;
 
@@ -41,6 +42,8 @@ pub enum JobKey {
     Edit,
     Form,
     Task(String),
+    /// Probes for one part of the screen (the list, a page, a tree, the board).
+    Probe(&'static str),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +61,9 @@ pub enum Kind {
     Cpu,
     /// Requests to a server.
     Network,
+    /// Health probes: the runner has its own limits (overall and per host),
+    /// and a job waiting on a hung endpoint must not hold a CPU or network slot.
+    Probe,
 }
 
 /// How an effect runs: its key and policy, if any, and its kind.
@@ -82,6 +88,8 @@ pub fn plan(effect: &Effect) -> (Option<(JobKey, Policy)>, Kind) {
             (Some((JobKey::Task(task.clone()), Policy::KeepRunning)), Kind::Network)
         }
         Effect::Scaffolder(_) => (None, Kind::Network),
+        Effect::Probe { scope, .. } => (Some((JobKey::Probe(scope), Policy::Replace)), Kind::Probe),
+        Effect::SaveHealth { .. } | Effect::LoadHealth => (None, Kind::Cpu),
         Effect::Quit | Effect::SwitchSource { .. } | Effect::Terminal(_) => (None, Kind::Cpu),
     }
 }
@@ -100,20 +108,28 @@ pub struct Executor {
     cpu: Arc<Semaphore>,
     network: Arc<Semaphore>,
     instances: Vec<crate::config::Instance>,
+    /// `[health]`: each source's context gets a runner built with it.
+    health: Arc<crate::health::HealthConfig>,
 }
 
 impl Executor {
-    pub fn new(tx: UnboundedSender<Msg>, source: Arc<Source>, instances: Vec<crate::config::Instance>) -> Executor {
+    pub fn new(
+        tx: UnboundedSender<Msg>,
+        source: Arc<Source>,
+        instances: Vec<crate::config::Instance>,
+        health: Arc<crate::health::HealthConfig>,
+    ) -> Executor {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Executor {
             tx,
-            cx: Arc::new(JobContext::new(source)),
+            cx: Arc::new(JobContext::with_health(source, health.clone())),
             generation: Arc::new(AtomicU64::new(0)),
             running: HashMap::new(),
             unkeyed: Vec::new(),
             cpu: Arc::new(Semaphore::new(cores.max(1))),
             network: Arc::new(Semaphore::new(NETWORK_LIMIT)),
             instances,
+            health,
         }
     }
 
@@ -140,12 +156,19 @@ impl Executor {
             }
         }
         let limit = match kind {
-            Kind::Cpu => self.cpu.clone(),
-            Kind::Network => self.network.clone(),
+            Kind::Cpu => Some(self.cpu.clone()),
+            Kind::Network => Some(self.network.clone()),
+            Kind::Probe => None,
         };
         let (cx, out) = (self.cx.clone(), Outbox::new(self.tx.clone(), self.generation.clone()));
         let handle = tokio::spawn(async move {
-            let Ok(_permit) = limit.acquire_owned().await else { return };
+            let _permit = match limit {
+                Some(limit) => match limit.acquire_owned().await {
+                    Ok(permit) => Some(permit),
+                    Err(_) => return,
+                },
+                None => None,
+            };
             run(effect, cx, out).await;
         });
         match key {
@@ -182,7 +205,7 @@ impl Executor {
             _ => None,
         };
         let _ = self.tx.send(Msg::SourceChanged { label: source.label(), server });
-        self.cx = Arc::new(JobContext::new(Arc::new(source)));
+        self.cx = Arc::new(JobContext::with_health(Arc::new(source), self.health.clone()));
         self.spawn(Effect::LoadCatalog);
         self.spawn(Effect::Sync { full: false });
     }
@@ -197,13 +220,25 @@ pub struct Inline {
 
 impl Inline {
     pub fn new(source: Source) -> Inline {
+        Inline::build(source, None)
+    }
+
+    /// With a health runner, so `Effect::Probe` runs real probes.
+    pub fn with_health(source: Source, health: Arc<crate::health::HealthConfig>) -> Inline {
+        Inline::build(source, Some(health))
+    }
+
+    fn build(source: Source, health: Option<Arc<crate::health::HealthConfig>>) -> Inline {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .expect("a current-thread runtime can always be built");
         let cx = {
             let _guard = runtime.enter();
-            Arc::new(JobContext::new(Arc::new(source)))
+            Arc::new(match health {
+                Some(health) => JobContext::with_health(Arc::new(source), health),
+                None => JobContext::new(Arc::new(source)),
+            })
         };
         Inline { runtime, cx }
     }

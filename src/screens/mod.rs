@@ -7,6 +7,7 @@
 pub mod create;
 pub mod doc;
 pub mod entity;
+pub mod health;
 pub mod list;
 pub mod overlays;
 pub mod owner;
@@ -177,6 +178,7 @@ pub fn run_command(state: &mut State, context: Context, command: Command) -> Vec
             doc::runbook_command(state, context)
         }
         Command::Create => create(state),
+        Command::HealthBoard if matches!(context, Context::List | Context::Entity) => health::open_board(state, ""),
         Command::Edit => match entity_in_front(state) {
             Some(key) => vec![Effect::LocateForEdit { key }],
             None => Vec::new(),

@@ -12,6 +12,17 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 pub use crate::screens::entity::detail_from_raw;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    // A result changes nothing about what is on screen; anything else may
+    // (a key, a scroll, a screen opened, a tick past a TTL).
+    let replan = !matches!(msg, Msg::ProbeDone(_) | Msg::ProbesPlanned(_));
+    let mut effects = handle(state, msg);
+    if replan {
+        effects.extend(screens::health::plan(state));
+    }
+    effects
+}
+
+fn handle(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => on_key(state, key),
         Msg::Paste(text) => on_paste(state, &text),
@@ -24,6 +35,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Tick(now) => {
             state.now = now;
             state.toasts.retain(|t| t.expires_at > now);
+            let mut effects = screens::health::on_tick(state);
             let idle = !matches!(state.sync, SyncStatus::Running { .. });
             let since = now - state.last_sync_started;
             let periodic = state.sync_interval > 0 && since >= state.sync_interval;
@@ -31,9 +43,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             let retry = matches!(state.sync, SyncStatus::Offline { .. }) && since >= OFFLINE_RETRY_SECS;
             if idle && (periodic || retry) {
                 state.last_sync_started = now;
-                return vec![Effect::Sync { full: false }];
+                effects.push(Effect::Sync { full: false });
             }
-            Vec::new()
+            effects
         }
         Msg::CatalogLoaded { catalog, info } => {
             state.list.anchor = state.selected_key().map(str::to_string);
@@ -43,6 +55,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             let mut effects = vec![Effect::WarmSearch { catalog: state.catalog.clone() }];
             effects.extend(list::start_search(state));
             effects.extend(entity::reload_open_pages(state));
+            // The last known health, shown with its age until probes report.
+            if state.health.enabled && state.health.results.is_empty() {
+                effects.push(Effect::LoadHealth);
+            }
             effects.extend(start_at(state));
             effects
         }
@@ -59,6 +75,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.docs.server = server;
             state.screens.clear();
             state.details.clear();
+            state.health.reset();
             state.list.anchor = None;
             state.sync = SyncStatus::Idle;
             state.info = crate::msg::CatalogInfo::default();
@@ -94,6 +111,22 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         },
         Msg::Resumed => Vec::new(),
         Msg::Scaffolder(msg) => screens::create::on_msg(state, msg),
+        Msg::ProbesPlanned(planned) => {
+            screens::health::planned(state, planned);
+            Vec::new()
+        }
+        Msg::ProbeDone(result) => {
+            screens::health::probe_done(state, *result);
+            Vec::new()
+        }
+        Msg::HealthLoaded(results) => {
+            screens::health::loaded(state, results);
+            Vec::new()
+        }
+        Msg::HealthProblem(message) => {
+            screens::health::problem(state, message);
+            Vec::new()
+        }
     }
 }
 

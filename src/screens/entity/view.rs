@@ -55,9 +55,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, page: &EntityPage, t
     let description =
         if entity.description.is_empty() { "(no description)".to_string() } else { entity.description.clone() };
     let desc_lines = if area.height < 20 { 1 } else { 3 };
-    let [head, desc, tabs, body] = Layout::vertical([
+    // Health takes at most a third of the page; the tabs keep the rest.
+    let health = crate::screens::health::view::section(state, &page.key, theme, (area.height / 3) as usize);
+    let [head, desc, health_area, tabs, body] = Layout::vertical([
         Constraint::Length(header.len() as u16),
         Constraint::Length(desc_lines),
+        Constraint::Length(health.len() as u16),
         Constraint::Length(1),
         Constraint::Min(1),
     ])
@@ -66,6 +69,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, page: &EntityPage, t
     let header: Vec<Line> =
         header.into_iter().map(|l| crate::ui::widgets::text::fit_line(l, head.width as usize)).collect();
     frame.render_widget(Paragraph::new(header), head);
+    frame.render_widget(Paragraph::new(health), health_area);
     // A description longer than its box ends with `…` there and is shown
     // whole at the top of the overview, which scrolls.
     let full = wrap_text(&description, desc.width as usize);

@@ -114,6 +114,13 @@ fn render_table(frame: &mut Frame, area: Rect, state: &State, columns: Columns, 
     if description {
         header.push("Description");
     }
+    // Health of the visible rows, as a symbol (its word is on the entity page
+    // and the board); only once some entity is known to have probes.
+    let health = state.health.any_probes();
+    if health {
+        widths.insert(0, Constraint::Length(1));
+        header.insert(0, "");
+    }
     let query = Query::parse(&list.applied_query);
     let rows_visible = list_rows(state.height).min(area.height.saturating_sub(1) as usize);
     let rows: Vec<Row> = list
@@ -137,6 +144,13 @@ fn render_table(frame: &mut Frame, area: Rect, state: &State, columns: Columns, 
             ];
             if description {
                 cells.push(Cell::from(Span::styled(s.description.clone(), theme.muted())));
+            }
+            if health {
+                let symbol = match state.health.worst_of(&s.key, state.now) {
+                    Some(h) => crate::screens::health::view::symbol(&h, theme),
+                    None => Span::raw(" "),
+                };
+                cells.insert(0, Cell::from(symbol));
             }
             let row = Row::new(cells);
             if selected {

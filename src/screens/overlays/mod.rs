@@ -68,6 +68,7 @@ pub const PALETTE_EXTRAS: &[(&str, &str)] = &[
     ("filter QUERY", "Replace the list query, e.g. filter kind:api owner:team-a"),
     ("search TEXT", "Search Backstage: catalog and TechDocs, e.g. search rollback"),
     ("create", "Create from a scaffolder template"),
+    ("health SCOPE", "Health board, worst first: health system REF | domain REF | group REF | mine"),
 ];
 
 /// Palette entries: extras, then every keymap binding with its name.
@@ -335,6 +336,10 @@ fn run_palette(state: &mut State, typed: &str, chosen: Option<&str>) -> Vec<Effe
             return list::set_query(state, rest);
         }
         "search" if !rest.is_empty() => return super::doc::server_search(state, rest),
+        "health" => {
+            state.overlay = None;
+            return super::health::open_board(state, rest);
+        }
         _ => {}
     }
     let name = if palette_entries().iter().any(|(n, _)| n == word) {
@@ -355,6 +360,7 @@ fn run_palette(state: &mut State, typed: &str, chosen: Option<&str>) -> Vec<Effe
             state.overlay = Some(Overlay::Messages { scroll: 0 });
             Vec::new()
         }
+        "health" => super::health::open_board(state, ""),
         "problems" => {
             state.overlay = Some(Overlay::Problems { scroll: 0 });
             Vec::new()

@@ -20,6 +20,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, tree: &TreePage, the
     let height = body.height as usize;
     let offset = tree.selected.saturating_sub(height.saturating_sub(1));
     let width = area.width as usize;
+    let below = below_rollups(state, tree);
     let lines: Vec<Line> = tree
         .rows
         .iter()
@@ -61,15 +62,70 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, tree: &TreePage, the
                 theme.text()
             };
             let indent = "  ".repeat(row.depth.min(30));
-            let left = format!("{indent}{marker}{rel}{name}");
-            let right = truncate(&format!("{detail}{cycle}"), width.saturating_sub(left.chars().count()));
-            Line::from(vec![
-                Span::styled(left, style),
-                Span::styled(right, if selected { style } else { theme.muted() }),
-            ])
+            // Health: the node's own symbol and word, and what its visible
+            // subtree holds ("2 crit below"), worst first.
+            let (node, under) = (state.health.worst_of(&row.key, state.now), below.get(i).and_then(|b| b.as_ref()));
+            let mut health = String::new();
+            if let Some(h) = &node {
+                health = format!("{} {} ", h.symbol(), h.word());
+            }
+            let head = format!("{indent}{marker}");
+            let left = format!("{rel}{name}");
+            let under_text = under.map(|r| format!("  {} below", r.summary())).unwrap_or_default();
+            let used =
+                head.chars().count() + health.chars().count() + left.chars().count() + under_text.chars().count();
+            let right = truncate(&format!("{detail}{cycle}"), width.saturating_sub(used));
+            let mut spans = vec![Span::styled(head, style)];
+            if let Some(h) = &node {
+                spans.push(Span::styled(
+                    health,
+                    if selected { style } else { crate::screens::health::view::style(h, theme) },
+                ));
+            }
+            spans.push(Span::styled(left, style));
+            if let Some(r) = under {
+                let worst = r.worst().unwrap_or(crate::health::State::Ok);
+                spans.push(Span::styled(under_text, crate::screens::health::view::style(&worst, theme)));
+            }
+            spans.push(Span::styled(right, if selected { style } else { theme.muted() }));
+            Line::from(spans)
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), body);
+}
+
+/// For each row, the rollup of the health of the visible rows below it
+/// that are not ok (None when all are ok or unknown to health). Empty when
+/// no node has probes, so trees without health look as before.
+fn below_rollups(state: &State, tree: &TreePage) -> Vec<Option<crate::health::Rollup>> {
+    use crate::health::Rollup;
+    let own: Vec<Option<Rollup>> = tree.rows.iter().map(|r| state.health.rollup_of(&r.key, state.now)).collect();
+    if own.iter().all(Option::is_none) {
+        return Vec::new();
+    }
+    // One pass from the bottom: a node's subtree is the rows after it that
+    // are deeper; a stack of open subtrees collects them.
+    let mut below: Vec<Rollup> = vec![Rollup::default(); tree.rows.len()];
+    let mut stack: Vec<(usize, Rollup)> = Vec::new();
+    for i in (0..tree.rows.len()).rev() {
+        let depth = tree.rows[i].depth;
+        let mut mine = Rollup::default();
+        while let Some((d, _)) = stack.last() {
+            if *d <= depth {
+                break;
+            }
+            let (_, child) = stack.pop().unwrap_or_default();
+            mine.merge(&child);
+        }
+        below[i] = mine.clone();
+        let worst = own[i].as_ref().and_then(Rollup::worst);
+        let mut with_self = mine;
+        if let Some(w) = worst {
+            with_self.add(&w);
+        }
+        stack.push((depth, with_self));
+    }
+    below.into_iter().map(|r| (r.crit + r.warn + r.unknown + r.stale > 0).then_some(r)).collect()
 }
 
 fn summary_lines(state: &State, tree: &TreePage, theme: &Theme, height: u16) -> Vec<Line<'static>> {
