@@ -25,6 +25,15 @@ pub struct Config {
     pub instances: Vec<Instance>,
     #[serde(default)]
     pub runbooks: Runbooks,
+    /// Hide dangerous actions and Backstage's destructive ones (also `--read-only`).
+    #[serde(default)]
+    pub read_only: bool,
+    /// The user's own commands, one `[[action]]` table each.
+    #[serde(default, rename = "action")]
+    pub actions: Vec<crate::actions::ActionConfig>,
+    /// Backstage's Actions Registry and the built-in actions' settings.
+    #[serde(default)]
+    pub actions_settings: crate::actions::BackstageActions,
     /// Key overrides: `"list.search" = "ctrl-f"`.
     #[serde(default)]
     pub keys: std::collections::BTreeMap<String, String>,
@@ -183,12 +192,35 @@ impl Config {
                 return Err(invalid("default_instance", format!("no [[instance]] is named `{default}`")));
             }
         }
+        if let Err((key, message)) = crate::actions::config::check(&self.actions) {
+            // The line of the offending key inside that action's table.
+            let line = action_line(text, self.actions.iter().position(|a| message.contains(&format!("`{}`", a.name))), &key);
+            let at = line.map_or(String::new(), |l| format!(" (line {l})"));
+            return Err(ConfigError::Invalid { path: path.to_path_buf(), message: format!("{message}{at}") });
+        }
         Ok(())
     }
 
     pub fn instance(&self, name: &str) -> Option<&Instance> {
         self.instances.iter().find(|i| i.name == name)
     }
+}
+
+/// The line of `key` in the `index`th `[[action]]` table, 1-based.
+fn action_line(text: &str, index: Option<usize>, key: &str) -> Option<usize> {
+    let mut seen = None::<usize>;
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_start();
+        if line.starts_with("[[action]]") {
+            seen = Some(seen.map_or(0, |s| s + 1));
+        } else if line.starts_with('[') {
+            seen = seen.filter(|_| line.starts_with("[[action.") || line.starts_with("[action."));
+        }
+        if seen == index && line.starts_with(key) {
+            return Some(i + 1);
+        }
+    }
+    None
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {

@@ -51,6 +51,8 @@ pub enum Effect {
     },
     /// Runbooks and docs: discovery, page loads, browser, server search.
     Docs(crate::docs::effects::DocsEffect),
+    /// Actions: commands, Backstage's Actions Registry, refresh.
+    Action(crate::actions::ActionEffect),
     /// Needs the terminal itself.
     Terminal(TerminalEffect),
 }
@@ -72,4 +74,6 @@ pub enum TerminalEffect {
 pub enum RunPurpose {
     /// An editor on a folder source's file: re-read the folder afterwards.
     EditSource,
+    /// A suspend-mode action: its exit status becomes a notice.
+    Action { name: String },
 }

@@ -16,6 +16,12 @@ pub enum Context {
     Tree,
     Doc,
     DocList,
+    /// The action menu (`a`).
+    Actions,
+    /// An action's confirm, inputs or JSON input.
+    ActionPrompt,
+    /// A capture pane or a Backstage action's output.
+    Output,
     Overlay,
 }
 
@@ -30,6 +36,9 @@ impl Context {
             Context::Tree => "Trees (dependencies, blast radius, structure)",
             Context::Doc => "Doc viewer (runbooks, TechDocs)",
             Context::DocList => "Runbook picker and Backstage search results",
+            Context::Actions => "Action menu",
+            Context::ActionPrompt => "Action confirm and inputs",
+            Context::Output => "Action output (capture pane)",
             Context::Overlay => "Pickers, help and palette",
         }
     }
@@ -77,6 +86,8 @@ pub enum Command {
     TogglePreview,
     /// Open the entity's file in $VISUAL / $EDITOR (folder sources).
     Edit,
+    /// The action menu of the entity in front.
+    Actions,
 }
 
 /// List commands that act on the selected entity (the preview pane names
@@ -163,6 +174,8 @@ pub const BINDINGS: &[Binding] = &[
     b(X::Entity, "entity.owner", &["o"], C::OwnerCard, "Owner card: who owns it and how to reach them", true),
     b(X::Entity, "entity.deps", &["d"], C::Dependencies, "Dependency tree", true),
     b(X::Entity, "entity.blast", &["D"], C::BlastRadius, "Blast radius: who depends on it", true),
+    b(X::List, "list.actions", &["a"], C::Actions, "Actions on the selected entity (your commands, Backstage's, built-in)", true),
+    b(X::Entity, "entity.actions", &["a"], C::Actions, "Actions on this entity (your commands, Backstage's, built-in)", true),
     b(X::Entity, "entity.edit", &["e"], C::Edit, "Edit its YAML file in $VISUAL or $EDITOR (folder sources)", false),
     b(X::Owner, "owner.open", &["enter"], C::Open, "Open the owner's page", true),
     b(X::Owner, "owner.deps", &["d"], C::Dependencies, "Dependency tree", false),
@@ -202,6 +215,13 @@ pub const BINDINGS: &[Binding] = &[
         true,
     ),
     b(X::DocList, "doclist.copy", &["y"], C::Copy, "Copy the address (OSC 52)", true),
+    b(X::Actions, "actions.run", &["enter", "l", "right"], C::Open, "Run the action", true),
+    b(X::ActionPrompt, "prompt.run", &["enter", "ctrl-s"], C::Open, "Run (in the JSON input: ctrl-s; enter is a new line)", true),
+    b(X::ActionPrompt, "prompt.cancel", &["esc"], C::Back, "Cancel", true),
+    b(X::Output, "output.search", &["/"], C::Search, "Find in the output (n and N: next and previous match)", true),
+    b(X::Output, "output.next-match", &["n"], C::NextMatch, "Next match", false),
+    b(X::Output, "output.prev-match", &["N"], C::PrevMatch, "Previous match", false),
+    b(X::Output, "output.copy", &["y"], C::Copy, "Copy the output (OSC 52)", false),
     b(X::Overlay, "overlay.accept", &["enter"], C::Open, "Choose", true),
     b(X::Overlay, "overlay.close", &["esc"], C::Back, "Close", true),
 ];

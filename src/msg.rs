@@ -76,6 +76,8 @@ pub enum Msg {
         purpose: crate::effect::RunPurpose,
         result: Result<i32, String>,
     },
+    /// Actions: capture output, exits, Backstage's answers.
+    Action(crate::actions::ActionMsg),
     /// Back from Ctrl-Z: everything is drawn again.
     Resumed,
 }

@@ -75,6 +75,8 @@ pub struct State {
     /// Doc viewer settings (runbook annotations, browser or not) and request ids.
     pub docs: crate::screens::doc::DocsState,
     pub last_sync_started: i64,
+    /// Configured actions, Backstage's, and run ids.
+    pub actions: crate::actions::ActionState,
     pub quit: bool,
 }
 
@@ -100,6 +102,7 @@ impl State {
             instances: Vec::new(),
             docs: Default::default(),
             last_sync_started: now,
+            actions: Default::default(),
             quit: false,
         }
     }

@@ -6,6 +6,7 @@ pub mod docs;
 mod docs_show;
 mod get;
 mod open;
+pub use open::entity_page_url as open_entity_page_url;
 pub mod resolve;
 mod search;
 mod sync;

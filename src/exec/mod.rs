@@ -11,6 +11,7 @@
 pub mod context;
 pub mod edit;
 mod jobs;
+mod stream;
 
 pub use context::{JobContext, Outbox};
 pub use jobs::run;
@@ -38,6 +39,9 @@ pub enum JobKey {
     DocLayout,
     DocSearch,
     Edit,
+    /// One capture pane's command.
+    Capture(u64),
+    ActionList,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +59,9 @@ pub enum Kind {
     Cpu,
     /// Requests to a server.
     Network,
+    /// Commands the user runs (captures, background actions): they mostly
+    /// wait, and must not hold a CPU slot while they do.
+    Process,
 }
 
 /// How an effect runs: its key and policy, if any, and its kind.
@@ -72,12 +79,24 @@ pub fn plan(effect: &Effect) -> (Option<(JobKey, Policy)>, Kind) {
         Effect::Docs(D::Layout { .. }) => (Some((JobKey::DocLayout, Policy::Replace)), Kind::Cpu),
         Effect::Docs(D::Search { cursor: None, .. }) => (Some((JobKey::DocSearch, Policy::Replace)), Kind::Network),
         Effect::Docs(_) => (None, Kind::Network),
+        Effect::Action(a) => {
+            use crate::actions::ActionEffect as A;
+            match a {
+                A::Capture { run, .. } => (Some((JobKey::Capture(*run), Policy::Replace)), Kind::Process),
+                A::Background { .. } => (None, Kind::Process),
+                A::Cancel { .. } => (None, Kind::Cpu),
+                A::ListRemote { .. } => (Some((JobKey::ActionList, Policy::KeepRunning)), Kind::Network),
+                A::Invoke { .. } | A::Refresh { .. } => (None, Kind::Network),
+            }
+        }
         Effect::Quit | Effect::SwitchSource { .. } | Effect::Terminal(_) => (None, Kind::Cpu),
     }
 }
 
 /// Network jobs in flight at once, per source.
 const NETWORK_LIMIT: usize = 6;
+/// Commands running at once (captures and background actions).
+const PROCESS_LIMIT: usize = 16;
 
 pub struct Executor {
     tx: UnboundedSender<Msg>,
@@ -89,6 +108,7 @@ pub struct Executor {
     unkeyed: Vec<JoinHandle<()>>,
     cpu: Arc<Semaphore>,
     network: Arc<Semaphore>,
+    process: Arc<Semaphore>,
     instances: Vec<crate::config::Instance>,
 }
 
@@ -103,6 +123,7 @@ impl Executor {
             unkeyed: Vec::new(),
             cpu: Arc::new(Semaphore::new(cores.max(1))),
             network: Arc::new(Semaphore::new(NETWORK_LIMIT)),
+            process: Arc::new(Semaphore::new(PROCESS_LIMIT)),
             instances,
         }
     }
@@ -116,6 +137,12 @@ impl Executor {
         match effect {
             Effect::Quit | Effect::Terminal(_) => return,
             Effect::SwitchSource { name } => return self.switch_source(&name),
+            // Aborting the capture's job drops its child, which kills it.
+            Effect::Action(crate::actions::ActionEffect::Cancel { run }) => {
+                if let Some(job) = self.running.remove(&JobKey::Capture(run)) {
+                    job.abort();
+                }
+            }
             _ => {}
         }
         let (key, kind) = plan(&effect);
@@ -132,6 +159,7 @@ impl Executor {
         let limit = match kind {
             Kind::Cpu => self.cpu.clone(),
             Kind::Network => self.network.clone(),
+            Kind::Process => self.process.clone(),
         };
         let (cx, out) = (self.cx.clone(), Outbox::new(self.tx.clone(), self.generation.clone()));
         let handle = tokio::spawn(async move {

@@ -90,7 +90,13 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 state.toast(Level::Error, e);
                 Vec::new()
             }
+            (RunPurpose::Action { name }, status) => {
+                let level = if matches!(status, Ok(0)) { Level::Info } else { Level::Warn };
+                state.toast(level, format!("{name}: {}", crate::actions::describe_exit(&status)));
+                Vec::new()
+            }
         },
+        Msg::Action(msg) => screens::actions::on_msg(state, msg),
         Msg::Resumed => Vec::new(),
     }
 }
@@ -138,6 +144,12 @@ fn on_sync(state: &mut State, event: SyncEvent) -> Vec<Effect> {
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     // Ctrl-C always quits, whatever has focus; Ctrl-Z always suspends.
+    // …except in a running capture pane, where it stops the command.
+    if ctrl && key.code == KeyCode::Char('c') && state.overlay.is_none() {
+        if let Some(pane) = screens::top::<screens::output::OutputScreen>(state).filter(|p| p.is_running()) {
+            return vec![Effect::Action(crate::actions::ActionEffect::Cancel { run: pane.run })];
+        }
+    }
     if ctrl && key.code == KeyCode::Char('c') {
         state.quit = true;
         return vec![Effect::Quit];
@@ -162,6 +174,12 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
     }
     let context = screens::focus_context(state);
+    // Keys bound to the user's actions come before the table's, where they apply.
+    if matches!(context, Context::List | Context::Entity) {
+        if let Some(effects) = screens::actions::on_bound_key(state, &key) {
+            return effects;
+        }
+    }
     let command = state.keymap.lookup(context, &key);
     if context == Context::SearchInput {
         return match command {

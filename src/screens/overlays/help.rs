@@ -20,6 +20,9 @@ pub fn render(frame: &mut Frame, state: &State, scroll: usize, theme: &Theme) {
         Context::Tree,
         Context::Doc,
         Context::DocList,
+        Context::Actions,
+        Context::ActionPrompt,
+        Context::Output,
         Context::Overlay,
     ];
     for context in contexts {
@@ -34,6 +37,19 @@ pub fn render(frame: &mut Frame, state: &State, scroll: usize, theme: &Theme) {
                 Span::styled(format!("  {keys:<22}"), theme.key()),
                 Span::raw(binding.description),
                 Span::styled(format!("  :{}", binding.name), theme.muted()),
+            ]));
+        }
+        lines.push(Line::raw(""));
+    }
+    let bound: Vec<_> = state.actions.configured.iter().filter(|a| a.key.is_some()).collect();
+    if !bound.is_empty() {
+        lines.push(Line::styled("Your actions (list and entity page; config [[action]])", theme.heading()));
+        for action in bound {
+            let keys = action.key.clone().unwrap_or_default();
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {keys:<22}"), theme.key()),
+                Span::raw(crate::sanitize::clean_line(&action.name)),
+                Span::styled(format!("  {}", crate::sanitize::clean_line(&action.description)), theme.muted()),
             ]));
         }
         lines.push(Line::raw(""));

@@ -1,0 +1,196 @@
+//! What an action asks before it runs: its typed inputs one by one, a
+//! confirm showing the exact argv, or the JSON input of a Backstage action
+//! (pre-filled from the entity) with a confirm when it is destructive.
+
+use crate::actions::{ActionConfig, ActionEffect, Facts, InputSpec};
+use crate::backstage::actions::RemoteAction;
+use crate::effect::Effect;
+use crate::input::TextInput;
+use crate::keymap::{Command, Context};
+use crate::screens::{Outcome, Screen};
+use crate::state::State;
+use crate::ui::theme::Theme;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+use ratatui::Frame;
+use serde_json::Value;
+use std::any::Any;
+use std::collections::BTreeMap;
+
+pub struct Prompt {
+    /// The entity's cache key.
+    pub key: String,
+    pub step: PromptStep,
+    /// Why the last answer was refused.
+    pub error: Option<String>,
+}
+
+pub enum PromptStep {
+    Inputs {
+        index: usize,
+        specs: Vec<InputSpec>,
+        values: BTreeMap<String, String>,
+        input: TextInput,
+    },
+    Confirm {
+        index: usize,
+        argv: Vec<String>,
+    },
+    Json {
+        action: Box<RemoteAction>,
+        input: TextInput,
+        /// A destructive action's input was accepted; the next submit runs it.
+        confirming: bool,
+    },
+}
+
+impl Prompt {
+    pub fn inputs(key: &str, index: usize, action: &ActionConfig) -> Prompt {
+        let specs = action.inputs.clone();
+        let input = field(&specs[0]);
+        Prompt { key: key.into(), step: PromptStep::Inputs { index, specs, values: BTreeMap::new(), input }, error: None }
+    }
+
+    pub fn confirm_argv(entity_ref: &str, index: usize, argv: Vec<String>, _inputs: BTreeMap<String, String>) -> Prompt {
+        Prompt { key: entity_key(entity_ref), step: PromptStep::Confirm { index, argv }, error: None }
+    }
+
+    pub fn json(key: &str, action: RemoteAction, prefilled: &Value) -> Prompt {
+        let mut input = TextInput::multi_line();
+        input.set_text(&serde_json::to_string_pretty(prefilled).unwrap_or_else(|_| "{}".into()));
+        Prompt { key: key.into(), step: PromptStep::Json { action: Box::new(action), input, confirming: false }, error: None }
+    }
+
+    /// Enter (or ctrl-s): take the answer and go on.
+    fn submit(&mut self, state: &mut State) -> Outcome {
+        self.error = None;
+        match &mut self.step {
+            PromptStep::Inputs { index, specs, values, input } => {
+                let spec = &specs[values.len()];
+                match spec.accept(&input.text(), &state.catalog) {
+                    Ok(value) => {
+                        values.insert(spec.name.clone(), value);
+                    }
+                    Err(why) => {
+                        self.error = Some(why);
+                        return Outcome::none();
+                    }
+                }
+                if let Some(next) = specs.get(values.len()) {
+                    *input = field(next);
+                    return Outcome::none();
+                }
+                let Some(detail) = state.details.get(&self.key) else { return Outcome::close() };
+                let facts = Facts::from_raw(&detail.raw);
+                let (index, values) = (*index, values.clone());
+                Outcome { effects: super::configured(state, index, &facts, &values, false), close: true }
+            }
+            PromptStep::Confirm { index, argv } => {
+                let action = &state.actions.configured[*index];
+                let (name, mode) = (action.name.clone(), action.mode);
+                Outcome { effects: super::launch(state, &name, mode, argv.clone()), close: true }
+            }
+            PromptStep::Json { action, input, confirming } => {
+                let value = match serde_json::from_str::<Value>(&input.text()) {
+                    Ok(v @ Value::Object(_)) => v,
+                    Ok(_) => {
+                        self.error = Some("the input must be a JSON object: { … }".into());
+                        return Outcome::none();
+                    }
+                    Err(e) => {
+                        self.error = Some(format!("not JSON: {e}"));
+                        return Outcome::none();
+                    }
+                };
+                if action.attributes.destructive && !*confirming {
+                    *confirming = true;
+                    return Outcome::none();
+                }
+                let run = state.actions.new_run();
+                let title = format!("{} ({})", crate::sanitize::clean_line(&action.title), action.id);
+                crate::screens::push(state, crate::screens::output::OutputScreen::new(run, title));
+                let effect = ActionEffect::Invoke { run, plugin: action.plugin.clone(), id: action.id.clone(), input: value };
+                Outcome { effects: vec![Effect::Action(effect)], close: true }
+            }
+        }
+    }
+}
+
+fn field(spec: &InputSpec) -> TextInput {
+    let mut input = TextInput::single_line();
+    if let Some(default) = &spec.default {
+        input.set_text(default);
+    }
+    input
+}
+
+fn entity_key(entity_ref: &str) -> String {
+    crate::catalog::EntityRef::parse(entity_ref, None, "default").map(|r| r.key()).unwrap_or_default()
+}
+
+impl Screen for Prompt {
+    fn context(&self) -> Context {
+        Context::ActionPrompt
+    }
+
+    fn crumb(&self, _state: &State) -> String {
+        match &self.step {
+            PromptStep::Inputs { .. } => "Inputs".into(),
+            PromptStep::Confirm { .. } => "Confirm".into(),
+            PromptStep::Json { action, .. } => crate::sanitize::clean_line(&action.id),
+        }
+    }
+
+    fn entity(&self) -> Option<&str> {
+        Some(&self.key)
+    }
+
+    fn on_key(&mut self, state: &mut State, key: KeyEvent) -> Option<Outcome> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let multi = matches!(self.step, PromptStep::Json { .. });
+        match key.code {
+            KeyCode::Esc => return Some(Outcome::close()),
+            KeyCode::Char('s') if ctrl => return Some(self.submit(state)),
+            KeyCode::Enter if !multi => return Some(self.submit(state)),
+            _ => {}
+        }
+        match &mut self.step {
+            PromptStep::Inputs { input, .. } | PromptStep::Json { input, .. } => {
+                input.on_key(key);
+                if let PromptStep::Json { confirming, .. } = &mut self.step {
+                    *confirming = false;
+                }
+                Some(Outcome::none())
+            }
+            // The confirm takes only enter and esc; other keys do nothing.
+            PromptStep::Confirm { .. } => Some(Outcome::none()),
+        }
+    }
+
+    fn on_paste(&mut self, _state: &mut State, text: &str) -> Outcome {
+        if let PromptStep::Inputs { input, .. } | PromptStep::Json { input, .. } = &mut self.step {
+            input.paste(text);
+        }
+        Outcome::none()
+    }
+
+    fn on_command(&mut self, state: &mut State, command: Command) -> Outcome {
+        match command {
+            Command::Back => Outcome::close(),
+            Command::Open => self.submit(state),
+            _ => Outcome::none(),
+        }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+        super::view::render_prompt(frame, area, state, self, theme)
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+}
