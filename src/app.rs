@@ -24,6 +24,8 @@ pub struct AppOptions {
     pub runbook_annotations: Vec<String>,
     /// Configured instances, for `:instance NAME`.
     pub instances: Vec<crate::config::Instance>,
+    /// Config `[[action]]`, `read_only` (or `--read-only`) and `[actions_settings]`.
+    pub actions: crate::actions::ActionState,
 }
 
 pub async fn run(options: AppOptions) -> anyhow::Result<()> {
@@ -37,8 +39,11 @@ pub async fn run(options: AppOptions) -> anyhow::Result<()> {
         .map(|r| r.key());
     state.docs.annotations = options.runbook_annotations;
     state.docs.remote = crate::docs::clipboard::is_remote_session(|k| std::env::var(k).ok());
+    state.actions = options.actions;
     if let Source::Instance(instance) = &options.source {
         state.docs.server = Some(instance.url.trim_end_matches('/').to_string());
+        let web = instance.web_url.as_deref().unwrap_or(&instance.url);
+        state.actions.web_url = Some(web.trim_end_matches('/').to_string());
     }
     state.instances = options.instances.iter().map(|i| i.name.clone()).collect();
     let source = Arc::new(options.source);

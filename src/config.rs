@@ -192,9 +192,9 @@ impl Config {
                 return Err(invalid("default_instance", format!("no [[instance]] is named `{default}`")));
             }
         }
-        if let Err((key, message)) = crate::actions::config::check(&self.actions) {
+        if let Err((index, key, message)) = crate::actions::config::check(&self.actions) {
             // The line of the offending key inside that action's table.
-            let line = action_line(text, self.actions.iter().position(|a| message.contains(&format!("`{}`", a.name))), &key);
+            let line = action_line(text, Some(index), &key);
             let at = line.map_or(String::new(), |l| format!(" (line {l})"));
             return Err(ConfigError::Invalid { path: path.to_path_buf(), message: format!("{message}{at}") });
         }
@@ -277,5 +277,31 @@ mod tests {
             let err = parse(text).unwrap_err().to_string();
             assert!(err.contains(want), "{text:?}: {err}");
         }
+    }
+
+    #[test]
+    fn action_errors_name_the_action_the_key_and_the_line() {
+        let cases = [
+            ("[[action]]\nname = \"a\"\ncommand = []\n", "action `a`: command", "line 3"),
+            ("[[action]]\nname = \"a\"\ncommand = [\"x\", \"{{ nmae }}\"]\n", "`{{ nmae }}` is not a placeholder", "line 3"),
+            ("[[action]]\nname = \"a\"\ncommand = [\"x\", \"{{ input.n }}\"]\n", "names no entry of `inputs`", "line 3"),
+            ("[[action]]\nname = \"a\"\nkey = \"ctrl-\"\ncommand = [\"x\"]\n", "action `a`: key", "line 3"),
+            (
+                "[[action]]\nname = \"a\"\ncommand = [\"x\"]\n[[action]]\nname = \"a\"\ncommand = [\"y\"]\n",
+                "is defined twice",
+                "line 5",
+            ),
+            (
+                "[[action]]\nname = \"a\"\ncommand = [\"x\"]\n[[action.inputs]]\nname = \"env\"\ntype = \"select\"\n",
+                "select with no options",
+                "",
+            ),
+        ];
+        for (text, want, line) in cases {
+            let err = parse(text).unwrap_err().to_string();
+            assert!(err.contains(want) && err.contains(line), "{text:?}: {err}");
+        }
+        let err = parse("[[action]]\nname = \"a\"\ncommand = [\"x\"]\nmode = \"shell\"\n").unwrap_err().to_string();
+        assert!(err.contains("line 4") && err.contains("shell"), "{err}");
     }
 }

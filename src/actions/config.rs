@@ -134,10 +134,11 @@ fn default_pagerduty() -> String {
 }
 
 /// Everything wrong with the `[[action]]` tables, as `action `x`: key: why`.
-pub fn check(actions: &[ActionConfig]) -> Result<(), (String, String)> {
+/// The error carries the index of the action and the key, to find its line.
+pub fn check(actions: &[ActionConfig]) -> Result<(), (usize, String, String)> {
     let mut names = std::collections::HashSet::new();
-    for a in actions {
-        let fail = |key: &str, why: String| Err((key.to_string(), format!("action `{}`: {key}: {why}", a.name)));
+    for (index, a) in actions.iter().enumerate() {
+        let fail = |key: &str, why: String| Err((index, key.to_string(), format!("action `{}`: {key}: {why}", a.name)));
         if a.name.trim().is_empty() {
             return fail("name", "is empty".into());
         }
@@ -172,7 +173,7 @@ pub fn check(actions: &[ActionConfig]) -> Result<(), (String, String)> {
                 format!("`{{{{ {p} }}}}` names no entry of `inputs`")
             } else {
                 format!(
-                    "`{{{{ {p} }}}}` is not a placeholder; use name, namespace, kind, ref, owner, system, \
+                    "`{{{{ {p} }}}}` is not a placeholder; use name, namespace, kind, ref, owner, system, file, \
                      annotations[\"…\"], links.<type> or input.<name> (`{{{{{{{{` writes a literal `{{{{`)"
                 )
             };

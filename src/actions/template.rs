@@ -135,6 +135,13 @@ fn value_of(name: &str, facts: &Facts, inputs: &BTreeMap<String, String>) -> Res
         "ref" => Ok(facts.entity_ref.clone()),
         "owner" => facts.owner.clone().ok_or_else(missing),
         "system" => facts.system.clone().ok_or_else(missing),
+        // The YAML file a folder source read the entity from.
+        "file" => facts
+            .annotations
+            .get(crate::catalog::files::MANAGED_BY_LOCATION)
+            .and_then(|l| l.strip_prefix("file:"))
+            .map(str::to_string)
+            .ok_or_else(missing),
         _ => {
             if let Some(key) = quoted_key(name, "annotations") {
                 return facts.annotations.get(&key).cloned().ok_or_else(missing);

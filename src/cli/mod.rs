@@ -1,6 +1,7 @@
 //! Command-line interface: global flags shared by the TUI and every
 //! subcommand, and the scriptable subcommands.
 
+mod action;
 mod deps;
 pub mod docs;
 mod docs_show;
@@ -43,6 +44,9 @@ pub struct GlobalArgs {
     /// Config file (default: the XDG config dir's callboard/config.toml).
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
+    /// Hide dangerous actions and Backstage's destructive ones (as `read_only = true`).
+    #[arg(long, global = true)]
+    pub read_only: bool,
 }
 
 impl GlobalArgs {
@@ -107,6 +111,20 @@ pub enum Command {
         depth: Option<usize>,
         #[arg(long, value_enum, default_value = "tree")]
         format: deps::Format,
+    },
+    /// Run one of the configured `[[action]]`s on an entity (no shell; each
+    /// placeholder stays one argument). The command's exit code is callboard's.
+    Action {
+        /// The action's `name` in the config.
+        name: String,
+        /// Entity ref or unique name.
+        entity: String,
+        /// A value for one of its inputs: `--set lines=100` (repeatable).
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        set: Vec<String>,
+        /// Run an action that asks for confirmation without asking.
+        #[arg(long)]
+        yes: bool,
     },
     /// Bring the cache up to date from the source (incremental unless --full).
     Sync {
@@ -224,6 +242,11 @@ pub fn run_with_config(command: Command, source: &Source, config: &crate::config
         }
         Command::Docs { command } => docs::run(command, source, config, &catalog, &mut out),
         Command::Open { entity } => open::run(source, &catalog, &entity, &mut out),
+        Command::Action { name, entity, set, yes } => {
+            drop(out);
+            let request = action::Request { name: &name, entity: &entity, set: &set, yes, read_only: false };
+            action::run(config, &catalog, &cache, request)
+        }
         Command::Sync { .. } => unreachable!("sync is handled before the cache is opened"),
     }
 }

@@ -55,6 +55,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Sync(event) => on_sync(state, event),
         Msg::SourceChanged { label, server } => {
             state.source_label = label;
+            state.actions.remote = crate::actions::Remote::NotAsked;
+            state.actions.web_url = server.clone();
             state.docs.server = server;
             state.screens.clear();
             state.details.clear();
