@@ -27,6 +27,8 @@ pub struct ActionState {
     pub remote: Remote,
     /// Run ids for capture panes and Backstage results.
     pub next_run: u64,
+    /// A bound key pressed before the entity's details were loaded: (entity, action).
+    pub pending: Option<(String, usize)>,
 }
 
 /// Backstage's actions, asked for once per source.

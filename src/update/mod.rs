@@ -48,9 +48,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::SearchDone { generation, hits } => list::search_done(state, generation, hits),
         Msg::EntityLoaded { key, raw } => {
             if let Some(raw) = raw {
-                state.details.insert(key, detail_from_raw(&raw));
+                state.details.insert(key.clone(), detail_from_raw(&raw));
             }
-            Vec::new()
+            screens::actions::on_entity_loaded(state, &key)
         }
         Msg::Sync(event) => on_sync(state, event),
         Msg::SourceChanged { label, server } => {

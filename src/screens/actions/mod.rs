@@ -109,8 +109,9 @@ pub fn on_bound_key(state: &mut State, key: &crossterm::event::KeyEvent) -> Opti
         .position(|a| a.key.as_deref().and_then(crate::keymap::parse_key).is_some_and(|k| k.code == key.code && k.modifiers == key.modifiers))?;
     let entity = crate::screens::entity_in_front(state)?;
     if !state.details.contains_key(&entity) {
-        // Its values are not loaded yet: open the menu, which shows it once they are.
-        return Some(open(state));
+        // Its values are read from the cache first; it runs when they arrive.
+        state.actions.pending = Some((entity.clone(), index));
+        return Some(vec![Effect::LoadEntity { key: entity }]);
     }
     let row = actions::menu(state, &entity).into_iter().find(|r| r.target == Target::Configured(index));
     Some(match row {
@@ -125,6 +126,31 @@ pub fn on_bound_key(state: &mut State, key: &crossterm::event::KeyEvent) -> Opti
             Vec::new()
         }
     })
+}
+
+/// An entity's details arrived: run the action whose key was pressed for it.
+pub fn on_entity_loaded(state: &mut State, key: &str) -> Vec<Effect> {
+    match state.actions.pending.take() {
+        Some((pending, index)) if pending == key && state.details.contains_key(key) => {
+            let row = actions::menu(state, key).into_iter().find(|r| r.target == Target::Configured(index));
+            match row {
+                Some(Row { disabled: Some(why), label, .. }) => {
+                    state.toast(Level::Warn, format!("{label}: {why}"));
+                    Vec::new()
+                }
+                Some(row) => start(state, key, &row.target),
+                None => {
+                    let name = state.actions.configured[index].name.clone();
+                    state.toast(Level::Warn, format!("{name} does not apply to {key}"));
+                    Vec::new()
+                }
+            }
+        }
+        other => {
+            state.actions.pending = other;
+            Vec::new()
+        }
+    }
 }
 
 /// Begin an action: its prompt if it has one, else run it.

@@ -68,10 +68,14 @@ impl OutputScreen {
         }
         let needle = self.query.to_lowercase();
         let hit = |l: &String| l.to_lowercase().contains(&needle);
+        // Wraps around the end, as in a pager.
+        let from = from.min(self.lines.len());
         let found = if forward {
-            self.lines.iter().enumerate().skip(from).find(|(_, l)| hit(l)).map(|(i, _)| i)
+            let after = self.lines[from..].iter().position(hit).map(|i| i + from);
+            after.or_else(|| self.lines[..from].iter().position(hit))
         } else {
-            self.lines[..from.min(self.lines.len())].iter().rposition(hit)
+            let before = self.lines[..from].iter().rposition(hit);
+            before.or_else(|| self.lines[from..].iter().rposition(hit).map(|i| i + from))
         };
         if let Some(i) = found {
             self.top = i;

@@ -40,7 +40,25 @@ pub fn render(frame: &mut Frame, state: &State, scroll: usize, theme: &Theme) {
             ]));
         }
         lines.push(Line::raw(""));
+        if context == Context::Entity {
+            your_actions(&mut lines, state, theme);
+        }
     }
+    lines.push(Line::styled("Search syntax", theme.heading()));
+    lines.push(Line::raw("  words are fuzzy-matched on name and title; all must match"));
+    lines.push(Line::raw("  kind: type: owner: lifecycle: tag: namespace: system: name:   filter a field"));
+    lines.push(Line::raw("  -field:value or -word excludes; a partial value matches as a prefix"));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border())
+        .title(Span::styled(" Keys (esc closes) ", theme.title()));
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll as u16, 0)), area);
+}
+
+/// Keys bound to the user's own actions (config `[[action]] key`), which
+/// work on the list and the entity page.
+fn your_actions(lines: &mut Vec<Line>, state: &State, theme: &Theme) {
     let bound: Vec<_> = state.actions.configured.iter().filter(|a| a.key.is_some()).collect();
     if !bound.is_empty() {
         lines.push(Line::styled("Your actions (list and entity page; config [[action]])", theme.heading()));
@@ -54,16 +72,6 @@ pub fn render(frame: &mut Frame, state: &State, scroll: usize, theme: &Theme) {
         }
         lines.push(Line::raw(""));
     }
-    lines.push(Line::styled("Search syntax", theme.heading()));
-    lines.push(Line::raw("  words are fuzzy-matched on name and title; all must match"));
-    lines.push(Line::raw("  kind: type: owner: lifecycle: tag: namespace: system: name:   filter a field"));
-    lines.push(Line::raw("  -field:value or -word excludes; a partial value matches as a prefix"));
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border())
-        .title(Span::styled(" Keys (esc closes) ", theme.title()));
-    frame.render_widget(Clear, area);
-    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll as u16, 0)), area);
 }
 
 /// `:problems`: what could not be read, with file and line, so it can be fixed.
