@@ -280,14 +280,23 @@ pub fn on_msg(state: &mut State, msg: actions::ActionMsg) -> Vec<Effect> {
             state.actions.remote = Remote::Ready { actions, problems };
         }
         M::Invoked { run, result } => {
+            let state_width = state.width;
             if let Some(pane) = crate::screens::all_mut::<crate::screens::output::OutputScreen>(state).find(|p| p.run == run) {
                 match result {
                     Ok(output) => {
                         let text = serde_json::to_string_pretty(&output).unwrap_or_default();
                         pane.append(text.lines().map(crate::sanitize::clean_line).collect());
+                        // An answer is read from its top, unlike a stream.
+                        pane.follow = false;
                         pane.finish("done".into());
                     }
-                    Err(why) => pane.finish(format!("failed: {why}")),
+                    Err(why) => {
+                        // The server's message, wrapped: it is what the user needs to read.
+                        let width = (state_width as usize).saturating_sub(4).max(20);
+                        pane.append(crate::ui::widgets::text::wrap(&crate::sanitize::clean_line(&why), width, 50));
+                        pane.follow = false;
+                        pane.finish("failed".into());
+                    }
                 }
             }
         }

@@ -1,0 +1,137 @@
+//! Backstage's own actions against a real backend (tests/backstage): the
+//! menu lists what the catalog, scaffolder and search plugins register;
+//! get-catalog-entity and refresh-catalog-entity run from an input
+//! pre-filled from the entity on screen, and their output is shown.
+
+#[path = "common/backstage.rs"]
+mod backstage;
+
+use backstage::{Backstage, TOKEN};
+use callboard::actions::{menu, Remote, Target};
+use callboard::config::Config;
+use callboard::headless::Headless;
+use callboard::screens::output::OutputScreen;
+use callboard::source::{unix_now, Source};
+use std::path::Path;
+use std::process::Command;
+
+const FIXTURE_ENTITIES: usize = 26;
+const TOKEN_ENV: &str = "CALLBOARD_ACTIONS_E2E_TOKEN";
+
+/// Move the menu's cursor to the Backstage action `id` and press enter.
+fn run_remote(app: &mut Headless, key: &str, id: &str) {
+    app.keys("a");
+    let Remote::Ready { actions, .. } = &app.state.actions.remote else { panic!("{:?}", app.state.actions.remote) };
+    let index = actions.iter().position(|a| a.id == id).unwrap_or_else(|| panic!("{id} is not listed"));
+    let row = menu(&app.state, key).iter().position(|r| r.target == Target::Remote(index)).unwrap();
+    for _ in 0..row {
+        app.keys("j");
+    }
+    app.keys("enter");
+}
+
+#[test]
+fn backstage_actions_run_from_an_input_prefilled_from_the_entity() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/backstage/fixtures/catalog");
+    let Some(server) = Backstage::start(&fixtures, FIXTURE_ENTITIES, |_| {}) else { return };
+    let work = tempfile::tempdir().unwrap();
+    let config = work.path().join("config.toml");
+    let toml = format!("[[instance]]\nname = \"e2e\"\nurl = \"{}\"\ntoken_env = \"{TOKEN_ENV}\"\n", server.url);
+    std::fs::write(&config, &toml).unwrap();
+    let cache_dir = work.path().join("cache");
+    std::env::set_var("CALLBOARD_CACHE_DIR", &cache_dir);
+    std::env::set_var(TOKEN_ENV, TOKEN);
+    let out = Command::new(env!("CARGO_BIN_EXE_callboard"))
+        .arg("--config")
+        .arg(&config)
+        .args(["--instance", "e2e", "sync"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "sync: {}", String::from_utf8_lossy(&out.stderr));
+
+    let instance = Config::from_file(&config).unwrap().instances.remove(0);
+    let mut app = Headless::open(Source::Instance(instance), 120, 45, unix_now()).unwrap();
+    app.state.docs.server = Some(server.url.clone());
+    app.state.actions.web_url = Some(server.url.clone());
+    app.keys("/");
+    app.type_text("orders-api");
+    app.keys("enter enter");
+    let key = "component:default/orders-api";
+    assert_eq!(callboard::screens::entity_in_front(&app.state).as_deref(), Some(key));
+
+    // The menu: the three plugins' actions under "Backstage", marked.
+    app.keys("a");
+    let Remote::Ready { actions, problems } = &app.state.actions.remote else { panic!() };
+    assert!(problems.is_empty(), "{problems:?}");
+    let ids: Vec<&str> = actions.iter().map(|a| a.id.as_str()).collect();
+    for want in [
+        "catalog:get-catalog-entity",
+        "catalog:refresh-catalog-entity",
+        "catalog:unregister-entity",
+        "scaffolder:list-scaffolder-actions",
+        "search:query",
+    ] {
+        assert!(ids.contains(&want), "{want} in {ids:?}");
+    }
+    let screen = app.screen();
+    assert!(screen.contains("Backstage") && screen.contains("Get Catalog Entity [read-only]"), "{screen}");
+    assert!(screen.contains("[destructive]"), "{screen}");
+    app.keys("esc");
+
+    // get-catalog-entity: the input is the entity's kind, namespace and name.
+    run_remote(&mut app, key, "catalog:get-catalog-entity");
+    let screen = app.screen();
+    assert!(screen.contains("\"name\": \"orders-api\""), "pre-filled:\n{screen}");
+    assert!(screen.contains("\"kind\": \"Component\""), "{screen}");
+    app.keys("ctrl-s");
+    let pane = callboard::screens::top::<OutputScreen>(&app.state).expect("the output pane");
+    assert_eq!(pane.status.as_deref(), Some("done"), "{:?}", pane.lines);
+    let output: serde_json::Value = serde_json::from_str(&pane.lines.join("\n")).unwrap();
+    assert_eq!(output.pointer("/metadata/name").and_then(|v| v.as_str()), Some("orders-api"));
+    assert!(app.screen().contains("\"apiVersion\": \"backstage.io/v1alpha1\""), "{}", app.screen());
+    app.keys("esc");
+
+    // refresh-catalog-entity: the answer names the canonical ref.
+    run_remote(&mut app, key, "catalog:refresh-catalog-entity");
+    app.keys("ctrl-s");
+    let screen = app.screen();
+    assert!(screen.contains("\"entityRef\": \"component:default/orders-api\""), "{screen}");
+    app.keys("esc");
+
+    // A bad input: the server's error message is shown, not a crash.
+    run_remote(&mut app, key, "catalog:get-catalog-entity");
+    app.keys("ctrl-u"); // (an editing key the input may or may not take)
+    let prompt_input = r#"{"name": "no-such-entity"}"#;
+    if let Some(p) = app.state.screens.last_mut() {
+        if let Some(p) = p.as_any_mut().downcast_mut::<callboard::screens::actions::Prompt>() {
+            if let callboard::screens::actions::PromptStep::Json { input, .. } = &mut p.step {
+                input.set_text(prompt_input);
+            }
+        }
+    }
+    app.keys("ctrl-s");
+    let screen = app.screen();
+    assert!(screen.contains("failed") && screen.contains("entity found with name \"no-such-entity\""), "{screen}");
+    app.keys("esc");
+
+    // Invalid JSON never reaches the server.
+    run_remote(&mut app, key, "catalog:get-catalog-entity");
+    app.type_text("}");
+    app.keys("ctrl-s");
+    assert!(app.screen().contains("not JSON"), "{}", app.screen());
+    app.keys("esc");
+
+    // The built-in refresh: POST /api/catalog/refresh, then a sync.
+    app.keys("a");
+    let row = menu(&app.state, key).iter().position(|r| r.label == "Refresh in Backstage").unwrap();
+    for _ in 0..row {
+        app.keys("j");
+    }
+    app.keys("enter");
+    assert!(
+        app.state.toasts.iter().any(|t| t.text.contains("Backstage is refreshing component:default/orders-api")),
+        "{:?}",
+        app.state.toasts
+    );
+    drop(server);
+}
