@@ -265,7 +265,7 @@ pub fn parse_key(text: &str) -> Option<KeyEvent> {
 
 /// Compare keys ignoring SHIFT on characters (terminals differ on whether
 /// `G` arrives with SHIFT set).
-fn same_key(a: &KeyEvent, b: &KeyEvent) -> bool {
+pub fn same_key(a: &KeyEvent, b: &KeyEvent) -> bool {
     let strip = |m: KeyModifiers, code: KeyCode| match code {
         KeyCode::Char(_) => m - KeyModifiers::SHIFT,
         _ => m,

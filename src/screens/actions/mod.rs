@@ -106,7 +106,7 @@ pub fn on_bound_key(state: &mut State, key: &crossterm::event::KeyEvent) -> Opti
         .actions
         .configured
         .iter()
-        .position(|a| a.key.as_deref().and_then(crate::keymap::parse_key).is_some_and(|k| k.code == key.code && k.modifiers == key.modifiers))?;
+        .position(|a| a.key.as_deref().and_then(crate::keymap::parse_key).is_some_and(|k| crate::keymap::same_key(&k, key)))?;
     let entity = crate::screens::entity_in_front(state)?;
     if !state.details.contains_key(&entity) {
         // Its values are read from the cache first; it runs when they arrive.
