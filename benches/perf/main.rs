@@ -2,13 +2,14 @@
 //! Run them all with `scripts/bench.sh` (or `cargo bench --bench perf`).
 //!
 //! cargo bench --bench perf -- [--sizes 10k,100k,250k] [--only NAME,...] [--quick]
-//! NAME: load, keys, match, start, typing, rss, who, files, sync
+//! NAME: load, keys, match, start, typing, rss, who, files, sync, capture
 
 // The same allocator as the binary, so in-process figures match it.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod binary;
+mod capture;
 mod engines;
 mod fixtures;
 mod keys;
@@ -63,7 +64,10 @@ fn main() {
     let rounds = if args.quick { 1 } else { 3 };
     println!("# callboard benchmarks ({} rounds)", rounds);
     println!("machine: {}", machine());
-    for &n in &args.sizes {
+    // `sync` and `capture` bring their own data: no catalog fixtures to build.
+    let own_data = |o: &String| o == "sync" || o == "capture";
+    let sizes = if !args.only.is_empty() && args.only.iter().all(own_data) { Vec::new() } else { args.sizes.clone() };
+    for &n in &sizes {
         println!("\n## {n} entities");
         let fixture = fixtures::ensure(n);
         if want("load") {
@@ -127,6 +131,12 @@ fn main() {
     }
     if want("sync") {
         sync::run(args.quick);
+    }
+    if want("capture") {
+        let c = capture::run();
+        println!("\n## actions: a capture of {} lines streaming (demo catalog, pty 160x48)", capture::LINES);
+        println!("keystroke → on screen (find box) while it streams: {}", c.keys.show());
+        println!("  all {} lines in the pane after {:.0} ms (100 bursts 40 ms apart)", capture::LINES, c.stream_ms);
     }
 }
 
