@@ -3,6 +3,9 @@
 //! a pane, a suspend action asks for the terminal, and hostile catalog
 //! values reach the command as single literal arguments in every mode.
 
+#[path = "common/fake_http.rs"]
+mod fake_http;
+
 use callboard::actions::{ActionEffect, ActionMsg};
 use callboard::config::Config;
 use callboard::effect::{Effect, RunPurpose, TerminalEffect};
@@ -280,4 +283,50 @@ fn inputs_are_asked_typed_and_a_confirm_shows_the_exact_argv() {
     assert!(!out.exists(), "nothing runs before the confirm");
     app.keys("enter");
     assert_eq!(recorded(&out), ["--tail=75", "dev"]);
+}
+
+#[test]
+fn a_pagerduty_incident_is_sent_only_after_its_payload_is_shown() {
+    let work = tempfile::tempdir().unwrap();
+    let secret = "R0UT1NGKEYsecretvalue9f3e";
+    let entity = serde_json::json!({
+        "apiVersion": "backstage.io/v1alpha1", "kind": "Component",
+        "metadata": {"name": "pager", "annotations": {"pagerduty.com/integration-key": secret}},
+        "spec": {"type": "service", "lifecycle": "production", "owner": "team-a", "system": "core"}
+    });
+    std::fs::write(work.path().join("catalog-info.yaml"), serde_json::to_string(&entity).unwrap()).unwrap();
+    // PagerDuty cannot run here: a loopback stand-in answering as its Events API v2 does.
+    let server = fake_http::FakeServer::start(|_, _| {
+        let body = r#"{"status":"success","message":"Event processed","dedup_key":"dk-123"}"#;
+        fake_http::Reply::Json(202, vec![], body.to_string())
+    });
+    let mut app = open(work.path(), "");
+    app.state.actions.settings.pagerduty_events_url = format!("{}/v2/enqueue", server.url());
+    select(&mut app, "pager");
+    app.keys("enter a");
+    let key = "component:default/pager";
+    let row = callboard::actions::menu(&app.state, key).iter().position(|r| r.label.starts_with("Trigger a PagerDuty")).unwrap();
+    for _ in 0..row {
+        app.keys("j");
+    }
+    app.keys("enter");
+    let screen = app.screen();
+    assert!(screen.contains("\"event_action\": \"trigger\"") && screen.contains("\"severity\": \"critical\""), "{screen}");
+    assert!(screen.contains("\"source\": \"component:default/pager\""), "{screen}");
+    assert!(screen.contains("••••9f3e") && !screen.contains(secret), "the routing key is not shown:\n{screen}");
+    assert!(server.seen().is_empty(), "nothing is sent before enter");
+    app.keys("enter");
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].method, "POST");
+    assert_eq!(seen[0].target, "/v2/enqueue");
+    let sent: serde_json::Value = serde_json::from_str(&seen[0].body).unwrap();
+    assert_eq!(sent["routing_key"], secret);
+    assert_eq!(sent["payload"]["source"], key);
+    assert_eq!(sent["payload"]["group"], "core");
+    assert!(app.state.toasts.iter().any(|t| t.text.contains("dedup key dk-123")), "{:?}", app.state.toasts);
+
+    // Read-only: not offered.
+    app.state.actions.read_only = true;
+    assert!(!callboard::actions::menu(&app.state, key).iter().any(|r| r.label.starts_with("Trigger a PagerDuty")));
 }

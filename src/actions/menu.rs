@@ -39,6 +39,8 @@ pub enum Builtin {
     OpenUrl(String),
     /// Ask Backstage to process the entity again, then sync.
     Refresh,
+    /// Trigger a PagerDuty incident (Events API v2) with the entity's integration key.
+    PagerDuty,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -163,7 +165,38 @@ fn builtins(state: &State, facts: &Facts) -> Vec<Row> {
         (!is_server).then(no_server).flatten(),
         Builtin::Refresh,
     ));
+    let pagerduty = facts.annotations.contains_key(PAGERDUTY_KEY);
+    let mut trigger = row(
+        "Trigger a PagerDuty incident",
+        "Events API v2; the payload is shown first".into(),
+        (!pagerduty).then(|| format!("no {PAGERDUTY_KEY} annotation")),
+        Builtin::PagerDuty,
+    );
+    trigger.mark = Some("dangerous");
+    if !state.actions.read_only {
+        rows.push(trigger);
+    }
     rows
+}
+
+/// The annotation holding a PagerDuty service's Events API v2 routing key.
+pub const PAGERDUTY_KEY: &str = "pagerduty.com/integration-key";
+
+/// The Events API v2 trigger for an entity.
+pub fn pagerduty_event(facts: &Facts) -> Option<serde_json::Value> {
+    let routing_key = facts.annotations.get(PAGERDUTY_KEY)?;
+    Some(serde_json::json!({
+        "routing_key": routing_key,
+        "event_action": "trigger",
+        "payload": {
+            "summary": format!("{} needs attention (triggered from callboard)", facts.entity_ref),
+            "source": facts.entity_ref,
+            "severity": "critical",
+            "component": facts.name,
+            "group": facts.system.clone().unwrap_or_default(),
+            "custom_details": { "entity": facts.entity_ref, "owner": facts.owner.clone().unwrap_or_default() }
+        }
+    }))
 }
 
 /// `url:https://…/tree/main/` → `https://…/tree/main/`.

@@ -67,6 +67,8 @@ pub enum ActionEffect {
     Invoke { run: u64, plugin: String, id: String, input: Value },
     /// `POST /api/catalog/refresh` for an entity.
     Refresh { entity_ref: String },
+    /// PagerDuty Events API v2: enqueue a trigger event.
+    PagerDuty { url: String, event: Value },
 }
 
 /// What comes back.
@@ -80,6 +82,8 @@ pub enum ActionMsg {
     RemoteListed { actions: Vec<RemoteAction>, problems: Vec<String> },
     Invoked { run: u64, result: Result<Value, String> },
     Refreshed { entity_ref: String, result: Result<(), String> },
+    /// The incident's dedup key, or why PagerDuty refused it.
+    PagerDuty { entity_ref: String, result: Result<String, String> },
 }
 
 /// An exit status in words.

@@ -86,7 +86,7 @@ pub fn plan(effect: &Effect) -> (Option<(JobKey, Policy)>, Kind) {
                 A::Background { .. } => (None, Kind::Process),
                 A::Cancel { .. } => (None, Kind::Cpu),
                 A::ListRemote { .. } => (Some((JobKey::ActionList, Policy::KeepRunning)), Kind::Network),
-                A::Invoke { .. } | A::Refresh { .. } => (None, Kind::Network),
+                A::Invoke { .. } | A::Refresh { .. } | A::PagerDuty { .. } => (None, Kind::Network),
             }
         }
         Effect::Quit | Effect::SwitchSource { .. } | Effect::Terminal(_) => (None, Kind::Cpu),

@@ -52,6 +52,11 @@ pub async fn run(effect: ActionEffect, cx: &JobContext, out: &Outbox) {
             };
             send(ActionMsg::Invoked { run, result });
         }
+        ActionEffect::PagerDuty { url, event } => {
+            let entity_ref = event.pointer("/payload/source").and_then(|v| v.as_str()).unwrap_or("").to_string();
+            let result = pagerduty(&cx.web, &url, &event).await;
+            send(ActionMsg::PagerDuty { entity_ref, result });
+        }
         ActionEffect::Refresh { entity_ref } => {
             let result = match cx.backstage_with(crate::backstage::RetryPolicy::default()) {
                 Ok(client) => client.refresh_entity(&entity_ref).await.map_err(|e| e.to_string()),
@@ -60,6 +65,21 @@ pub async fn run(effect: ActionEffect, cx: &JobContext, out: &Outbox) {
             send(ActionMsg::Refreshed { entity_ref, result });
         }
     }
+}
+
+/// Enqueue an event; PagerDuty answers 202 with a dedup key, or 4xx with
+/// `{status, message, errors}`. The routing key never appears in the error.
+async fn pagerduty(web: &reqwest::Client, url: &str, event: &serde_json::Value) -> Result<String, String> {
+    let response = web.post(url).json(event).send().await.map_err(|e| format!("cannot reach PagerDuty: {e}"))?;
+    let status = response.status();
+    let body: serde_json::Value = response.json().await.unwrap_or_default();
+    let text = |p: &str| body.pointer(p).and_then(|v| v.as_str()).unwrap_or("").to_string();
+    if status.is_success() {
+        return Ok(text("/dedup_key"));
+    }
+    let errors: Vec<String> =
+        body.get("errors").and_then(|e| e.as_array()).into_iter().flatten().filter_map(|e| e.as_str().map(str::to_string)).collect();
+    Err(format!("PagerDuty answered {}: {} {}", status.as_u16(), text("/message"), errors.join("; ")).trim().to_string())
 }
 
 /// The argv as a process: the first word is the program, the rest are its

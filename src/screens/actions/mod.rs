@@ -247,6 +247,15 @@ fn run_builtin(state: &mut State, facts: &Facts, builtin: &Builtin) -> Vec<Effec
             vec![Effect::Docs(DocsEffect::OpenBrowser { url })]
         }
         Builtin::OpenUrl(url) => vec![Effect::Docs(DocsEffect::OpenBrowser { url: url.clone() })],
+        Builtin::PagerDuty => match actions::menu::pagerduty_event(facts) {
+            Some(event) => {
+                let url = state.actions.settings.pagerduty_events_url.clone();
+                let key = crate::catalog::EntityRef::parse(&facts.entity_ref, None, "default").map(|r| r.key()).unwrap_or_default();
+                crate::screens::push(state, Prompt::pagerduty(&key, url, event));
+                Vec::new()
+            }
+            None => Vec::new(),
+        },
         Builtin::Refresh => {
             state.toast(Level::Info, format!("Asking Backstage to refresh {}", facts.entity_ref));
             vec![Effect::Action(ActionEffect::Refresh { entity_ref: facts.entity_ref.clone() })]
@@ -300,6 +309,10 @@ pub fn on_msg(state: &mut State, msg: actions::ActionMsg) -> Vec<Effect> {
                 }
             }
         }
+        M::PagerDuty { entity_ref, result } => match result {
+            Ok(dedup) => state.toast(Level::Info, format!("PagerDuty incident triggered for {entity_ref} (dedup key {dedup})")),
+            Err(why) => state.toast(Level::Error, why),
+        },
         M::Refreshed { entity_ref, result } => match result {
             Ok(()) => {
                 state.toast(Level::Info, format!("Backstage is refreshing {entity_ref}; syncing"));

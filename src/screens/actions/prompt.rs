@@ -36,6 +36,11 @@ pub enum PromptStep {
         index: usize,
         argv: Vec<String>,
     },
+    /// A request to send as it is (PagerDuty), shown before it goes.
+    Payload {
+        url: String,
+        event: Value,
+    },
     Json {
         action: Box<RemoteAction>,
         input: TextInput,
@@ -53,6 +58,10 @@ impl Prompt {
 
     pub fn confirm_argv(entity_ref: &str, index: usize, argv: Vec<String>, _inputs: BTreeMap<String, String>) -> Prompt {
         Prompt { key: entity_key(entity_ref), step: PromptStep::Confirm { index, argv }, error: None }
+    }
+
+    pub fn pagerduty(key: &str, url: String, event: Value) -> Prompt {
+        Prompt { key: key.into(), step: PromptStep::Payload { url, event }, error: None }
     }
 
     pub fn json(key: &str, action: RemoteAction, prefilled: &Value) -> Prompt {
@@ -89,6 +98,10 @@ impl Prompt {
                 let action = &state.actions.configured[*index];
                 let (name, mode) = (action.name.clone(), action.mode);
                 Outcome { effects: super::launch(state, &name, mode, argv.clone()), close: true }
+            }
+            PromptStep::Payload { url, event } => {
+                let effect = ActionEffect::PagerDuty { url: url.clone(), event: event.clone() };
+                Outcome { effects: vec![Effect::Action(effect)], close: true }
             }
             PromptStep::Json { action, input, confirming } => {
                 let value = match serde_json::from_str::<Value>(&input.text()) {
@@ -136,7 +149,7 @@ impl Screen for Prompt {
     fn crumb(&self, _state: &State) -> String {
         match &self.step {
             PromptStep::Inputs { .. } => "Inputs".into(),
-            PromptStep::Confirm { .. } => "Confirm".into(),
+            PromptStep::Confirm { .. } | PromptStep::Payload { .. } => "Confirm".into(),
             PromptStep::Json { action, .. } => crate::sanitize::clean_line(&action.id),
         }
     }
@@ -163,7 +176,7 @@ impl Screen for Prompt {
                 Some(Outcome::none())
             }
             // The confirm takes only enter and esc; other keys do nothing.
-            PromptStep::Confirm { .. } => Some(Outcome::none()),
+            PromptStep::Confirm { .. } | PromptStep::Payload { .. } => Some(Outcome::none()),
         }
     }
 

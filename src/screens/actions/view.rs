@@ -102,6 +102,24 @@ pub fn render_prompt(frame: &mut Frame, area: Rect, state: &State, prompt: &Prom
             head.push(Line::styled("One argument per word shown; no shell. enter runs, esc cancels.", theme.muted()));
             frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: false }), inner);
         }
+        PromptStep::Payload { url, event } => {
+            let block = block.title(Span::styled(" Trigger a PagerDuty incident? ", theme.title()));
+            frame.render_widget(block, area);
+            head.push(Line::styled(format!("POST {}", crate::sanitize::clean_line(url)), theme.heading()));
+            head.push(Line::raw(""));
+            // Exactly what is sent, but for the routing key (a secret): only its end is shown.
+            let mut shown = event.clone();
+            if let Some(key) = shown.get_mut("routing_key") {
+                let text = key.as_str().unwrap_or("").to_string();
+                let tail: String = text.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+                *key = serde_json::Value::String(format!("••••{tail} (from pagerduty.com/integration-key)"));
+            }
+            let json = serde_json::to_string_pretty(&shown).unwrap_or_default();
+            head.extend(json.lines().map(|l| Line::styled(crate::sanitize::clean_line(l), theme.code())));
+            head.push(Line::raw(""));
+            head.push(Line::styled("enter sends it, esc cancels.", theme.muted()));
+            frame.render_widget(Paragraph::new(head), inner);
+        }
         PromptStep::Json { action, input, confirming } => {
             let mark = if action.attributes.destructive {
                 " [destructive]"
