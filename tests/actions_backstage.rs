@@ -18,6 +18,26 @@ use std::process::Command;
 const FIXTURE_ENTITIES: usize = 26;
 const TOKEN_ENV: &str = "CALLBOARD_ACTIONS_E2E_TOKEN";
 
+/// Replace the text of the prompt's input (as a paste would, without the keys).
+fn set_prompt_text(app: &mut Headless, text: &str) {
+    use callboard::screens::actions::{Prompt, PromptStep};
+    let prompt = app.state.screens.last_mut().and_then(|p| p.as_any_mut().downcast_mut::<Prompt>()).expect("a prompt");
+    match &mut prompt.step {
+        PromptStep::Json { input, .. } | PromptStep::Location { input } => input.set_text(text),
+        _ => panic!("no text input"),
+    }
+}
+
+/// Move the menu's cursor to a built-in row and press enter.
+fn run_builtin(app: &mut Headless, key: &str, label: &str) {
+    app.keys("a");
+    let row = menu(&app.state, key).iter().position(|r| r.label == label).unwrap_or_else(|| panic!("no {label}"));
+    for _ in 0..row {
+        app.keys("j");
+    }
+    app.keys("enter");
+}
+
 /// Move the menu's cursor to the Backstage action `id` and press enter.
 fn run_remote(app: &mut Headless, key: &str, id: &str) {
     app.keys("a");
@@ -100,15 +120,7 @@ fn backstage_actions_run_from_an_input_prefilled_from_the_entity() {
 
     // A bad input: the server's error message is shown, not a crash.
     run_remote(&mut app, key, "catalog:get-catalog-entity");
-    app.keys("ctrl-u"); // (an editing key the input may or may not take)
-    let prompt_input = r#"{"name": "no-such-entity"}"#;
-    if let Some(p) = app.state.screens.last_mut() {
-        if let Some(p) = p.as_any_mut().downcast_mut::<callboard::screens::actions::Prompt>() {
-            if let callboard::screens::actions::PromptStep::Json { input, .. } = &mut p.step {
-                input.set_text(prompt_input);
-            }
-        }
-    }
+    set_prompt_text(&mut app, r#"{"name": "no-such-entity"}"#);
     app.keys("ctrl-s");
     let screen = app.screen();
     assert!(screen.contains("failed") && screen.contains("entity found with name \"no-such-entity\""), "{screen}");
@@ -122,14 +134,32 @@ fn backstage_actions_run_from_an_input_prefilled_from_the_entity() {
     app.keys("esc");
 
     // The built-in refresh: POST /api/catalog/refresh, then a sync.
-    app.keys("a");
-    let row = menu(&app.state, key).iter().position(|r| r.label == "Refresh in Backstage").unwrap();
-    for _ in 0..row {
-        app.keys("j");
-    }
-    app.keys("enter");
+    run_builtin(&mut app, key, "Refresh in Backstage");
     assert!(
         app.state.toasts.iter().any(|t| t.text.contains("Backstage is refreshing component:default/orders-api")),
+        "{:?}",
+        app.state.toasts
+    );
+
+    // Register a location: the dry run lists what it would add, then for real.
+    let extra = work.path().join("extra");
+    std::fs::create_dir(&extra).unwrap();
+    let file = extra.join("catalog-info.yaml");
+    std::fs::write(
+        &file,
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: registered-by-callboard\n\
+         spec:\n  type: service\n  lifecycle: experimental\n  owner: payments-team\n",
+    )
+    .unwrap();
+    run_builtin(&mut app, key, "Register a location");
+    assert!(app.screen().contains("Register a location"), "{}", app.screen());
+    set_prompt_text(&mut app, &format!("file:{}", file.display()));
+    app.keys("enter");
+    let screen = app.screen();
+    assert!(screen.contains("The dry run read 2 entities") && screen.contains("location:default/generated-") && screen.contains("component:default/registered-by-callboard"), "{screen}");
+    app.keys("enter");
+    assert!(
+        app.state.toasts.iter().any(|t| t.text.contains("Registered file:") && t.text.contains("Backstage is reading it")),
         "{:?}",
         app.state.toasts
     );

@@ -39,6 +39,8 @@ pub enum Builtin {
     OpenUrl(String),
     /// Ask Backstage to process the entity again, then sync.
     Refresh,
+    /// Register a location (its address asked, pre-filled from the entity's source).
+    Register,
     /// Trigger a PagerDuty incident (Events API v2) with the entity's integration key.
     PagerDuty,
 }
@@ -164,6 +166,12 @@ fn builtins(state: &State, facts: &Facts) -> Vec<Row> {
         "POST /api/catalog/refresh, then sync".into(),
         (!is_server).then(no_server).flatten(),
         Builtin::Refresh,
+    ));
+    rows.push(row(
+        "Register a location",
+        "POST /api/catalog/locations: a dry run lists what it adds, then for real".into(),
+        (!is_server).then(no_server).flatten(),
+        Builtin::Register,
     ));
     let pagerduty = facts.annotations.contains_key(PAGERDUTY_KEY);
     let mut trigger = row(

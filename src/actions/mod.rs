@@ -67,6 +67,8 @@ pub enum ActionEffect {
     Invoke { run: u64, plugin: String, id: String, input: Value },
     /// `POST /api/catalog/refresh` for an entity.
     Refresh { entity_ref: String },
+    /// Register a catalog location; first with `dry_run`, to list what it adds.
+    Register { target: String, dry_run: bool },
     /// PagerDuty Events API v2: enqueue a trigger event.
     PagerDuty { url: String, event: Value },
 }
@@ -82,6 +84,7 @@ pub enum ActionMsg {
     RemoteListed { actions: Vec<RemoteAction>, problems: Vec<String> },
     Invoked { run: u64, result: Result<Value, String> },
     Refreshed { entity_ref: String, result: Result<(), String> },
+    Registered { target: String, dry_run: bool, result: Result<crate::backstage::actions::Registered, String> },
     /// The incident's dedup key, or why PagerDuty refused it.
     PagerDuty { entity_ref: String, result: Result<String, String> },
 }

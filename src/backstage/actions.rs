@@ -74,6 +74,46 @@ impl Client {
     }
 }
 
+/// What registering a location adds (or would add, with `dry_run`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Registered {
+    /// Refs of the entities read from it.
+    pub entities: Vec<String>,
+    /// The location was registered already.
+    pub exists: bool,
+}
+
+impl Client {
+    /// `POST /api/catalog/locations` (`?dryRun=true` to only read it).
+    pub async fn register_location(&self, target: &str, dry_run: bool) -> Result<Registered, BackstageError> {
+        let (kind, target) = location_type(target);
+        let body = serde_json::json!({ "type": kind, "target": target });
+        let query = [("dryRun", dry_run.to_string())];
+        let answer: Value = self.request_json(Method::POST, "api/catalog/locations", &query, Some(&body)).await?;
+        let entities = answer
+            .get("entities")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| {
+                let kind = e.get("kind")?.as_str()?.to_lowercase();
+                let ns = e.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or("default");
+                Some(format!("{kind}:{ns}/{}", e.pointer("/metadata/name")?.as_str()?))
+            })
+            .collect();
+        Ok(Registered { entities, exists: answer.get("exists").and_then(Value::as_bool).unwrap_or(false) })
+    }
+}
+
+/// `url:https://…` / `file:/…` / a bare address (a url).
+pub fn location_type(target: &str) -> (&str, &str) {
+    match target.split_once(':') {
+        Some(("url", rest)) => ("url", rest),
+        Some(("file", rest)) => ("file", rest),
+        _ => ("url", target),
+    }
+}
+
 /// A path segment from config or the server: only characters that cannot
 /// change the path (ids are `plugin:name`).
 fn segment(text: &str) -> String {

@@ -86,7 +86,9 @@ pub fn plan(effect: &Effect) -> (Option<(JobKey, Policy)>, Kind) {
                 A::Background { .. } => (None, Kind::Process),
                 A::Cancel { .. } => (None, Kind::Cpu),
                 A::ListRemote { .. } => (Some((JobKey::ActionList, Policy::KeepRunning)), Kind::Network),
-                A::Invoke { .. } | A::Refresh { .. } | A::PagerDuty { .. } => (None, Kind::Network),
+                A::Invoke { .. } | A::Refresh { .. } | A::PagerDuty { .. } | A::Register { .. } => {
+                    (None, Kind::Network)
+                }
             }
         }
         Effect::Quit | Effect::SwitchSource { .. } | Effect::Terminal(_) => (None, Kind::Cpu),

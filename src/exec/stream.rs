@@ -52,6 +52,13 @@ pub async fn run(effect: ActionEffect, cx: &JobContext, out: &Outbox) {
             };
             send(ActionMsg::Invoked { run, result });
         }
+        ActionEffect::Register { target, dry_run } => {
+            let result = match cx.backstage_with(crate::backstage::RetryPolicy { max_attempts: 1, ..Default::default() }) {
+                Ok(client) => client.register_location(&target, dry_run).await.map_err(|e| e.to_string()),
+                Err(e) => Err(e),
+            };
+            send(ActionMsg::Registered { target, dry_run, result });
+        }
         ActionEffect::PagerDuty { url, event } => {
             let entity_ref = event.pointer("/payload/source").and_then(|v| v.as_str()).unwrap_or("").to_string();
             let result = pagerduty(&cx.web, &url, &event).await;

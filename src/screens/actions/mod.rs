@@ -247,6 +247,18 @@ fn run_builtin(state: &mut State, facts: &Facts, builtin: &Builtin) -> Vec<Effec
             vec![Effect::Docs(DocsEffect::OpenBrowser { url })]
         }
         Builtin::OpenUrl(url) => vec![Effect::Docs(DocsEffect::OpenBrowser { url: url.clone() })],
+        Builtin::Register => {
+            // The entity's own location is the likely guess; the user edits it.
+            let guess = facts
+                .annotations
+                .get("backstage.io/managed-by-origin-location")
+                .or_else(|| facts.annotations.get("backstage.io/managed-by-location"))
+                .cloned()
+                .unwrap_or_default();
+            let key = crate::catalog::EntityRef::parse(&facts.entity_ref, None, "default").map(|r| r.key()).unwrap_or_default();
+            crate::screens::push(state, Prompt::location(&key, &guess));
+            Vec::new()
+        }
         Builtin::PagerDuty => match actions::menu::pagerduty_event(facts) {
             Some(event) => {
                 let url = state.actions.settings.pagerduty_events_url.clone();
@@ -309,6 +321,19 @@ pub fn on_msg(state: &mut State, msg: actions::ActionMsg) -> Vec<Effect> {
                 }
             }
         }
+        M::Registered { target, dry_run, result } => match (result, dry_run) {
+            (Ok(found), true) => {
+                let key = crate::screens::entity_in_front(state).unwrap_or_default();
+                crate::screens::push(state, Prompt::register_confirm(&key, target, found));
+            }
+            (Ok(_), false) => {
+                // The real call answers before the catalog has read the file:
+                // what it adds arrives with the next syncs.
+                state.toast(Level::Info, format!("Registered {target}; Backstage is reading it; syncing"));
+                return vec![Effect::Sync { full: false }];
+            }
+            (Err(why), _) => state.toast(Level::Error, format!("Register {target}: {why}")),
+        },
         M::PagerDuty { entity_ref, result } => match result {
             Ok(dedup) => state.toast(Level::Info, format!("PagerDuty incident triggered for {entity_ref} (dedup key {dedup})")),
             Err(why) => state.toast(Level::Error, why),

@@ -36,6 +36,10 @@ pub enum PromptStep {
         index: usize,
         argv: Vec<String>,
     },
+    /// The address of a location to register.
+    Location { input: TextInput },
+    /// What the dry run found; enter registers it for real.
+    Register { target: String, found: crate::backstage::actions::Registered },
     /// A request to send as it is (PagerDuty), shown before it goes.
     Payload {
         url: String,
@@ -58,6 +62,16 @@ impl Prompt {
 
     pub fn confirm_argv(entity_ref: &str, index: usize, argv: Vec<String>, _inputs: BTreeMap<String, String>) -> Prompt {
         Prompt { key: entity_key(entity_ref), step: PromptStep::Confirm { index, argv }, error: None }
+    }
+
+    pub fn location(key: &str, guess: &str) -> Prompt {
+        let mut input = TextInput::single_line();
+        input.set_text(guess);
+        Prompt { key: key.into(), step: PromptStep::Location { input }, error: None }
+    }
+
+    pub fn register_confirm(key: &str, target: String, found: crate::backstage::actions::Registered) -> Prompt {
+        Prompt { key: key.into(), step: PromptStep::Register { target, found }, error: None }
     }
 
     pub fn pagerduty(key: &str, url: String, event: Value) -> Prompt {
@@ -98,6 +112,23 @@ impl Prompt {
                 let action = &state.actions.configured[*index];
                 let (name, mode) = (action.name.clone(), action.mode);
                 Outcome { effects: super::launch(state, &name, mode, argv.clone()), close: true }
+            }
+            PromptStep::Location { input } => {
+                let target = input.text().trim().to_string();
+                if target.is_empty() {
+                    self.error = Some("give the address of a catalog file (url:https://… or file:/…)".into());
+                    return Outcome::none();
+                }
+                let effect = ActionEffect::Register { target, dry_run: true };
+                Outcome { effects: vec![Effect::Action(effect)], close: true }
+            }
+            PromptStep::Register { target, found } => {
+                if found.exists {
+                    state.toast(crate::msg::Level::Info, format!("{target} is registered already"));
+                    return Outcome::close();
+                }
+                let effect = ActionEffect::Register { target: target.clone(), dry_run: false };
+                Outcome { effects: vec![Effect::Action(effect)], close: true }
             }
             PromptStep::Payload { url, event } => {
                 let effect = ActionEffect::PagerDuty { url: url.clone(), event: event.clone() };
@@ -149,7 +180,8 @@ impl Screen for Prompt {
     fn crumb(&self, _state: &State) -> String {
         match &self.step {
             PromptStep::Inputs { .. } => "Inputs".into(),
-            PromptStep::Confirm { .. } | PromptStep::Payload { .. } => "Confirm".into(),
+            PromptStep::Confirm { .. } | PromptStep::Payload { .. } | PromptStep::Register { .. } => "Confirm".into(),
+            PromptStep::Location { .. } => "Register".into(),
             PromptStep::Json { action, .. } => crate::sanitize::clean_line(&action.id),
         }
     }
@@ -168,7 +200,7 @@ impl Screen for Prompt {
             _ => {}
         }
         match &mut self.step {
-            PromptStep::Inputs { input, .. } | PromptStep::Json { input, .. } => {
+            PromptStep::Inputs { input, .. } | PromptStep::Json { input, .. } | PromptStep::Location { input } => {
                 input.on_key(key);
                 if let PromptStep::Json { confirming, .. } = &mut self.step {
                     *confirming = false;
@@ -176,12 +208,16 @@ impl Screen for Prompt {
                 Some(Outcome::none())
             }
             // The confirm takes only enter and esc; other keys do nothing.
-            PromptStep::Confirm { .. } | PromptStep::Payload { .. } => Some(Outcome::none()),
+            PromptStep::Confirm { .. } | PromptStep::Payload { .. } | PromptStep::Register { .. } => {
+                Some(Outcome::none())
+            }
         }
     }
 
     fn on_paste(&mut self, _state: &mut State, text: &str) -> Outcome {
-        if let PromptStep::Inputs { input, .. } | PromptStep::Json { input, .. } = &mut self.step {
+        if let PromptStep::Inputs { input, .. } | PromptStep::Json { input, .. } | PromptStep::Location { input } =
+            &mut self.step
+        {
             input.paste(text);
         }
         Outcome::none()

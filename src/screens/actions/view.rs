@@ -102,6 +102,31 @@ pub fn render_prompt(frame: &mut Frame, area: Rect, state: &State, prompt: &Prom
             head.push(Line::styled("One argument per word shown; no shell. enter runs, esc cancels.", theme.muted()));
             frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: false }), inner);
         }
+        PromptStep::Location { input } => {
+            frame.render_widget(block.title(Span::styled(" Register a location ", theme.title())), area);
+            head.push(Line::styled("Address of a catalog file (url:https://… or file:/…):", theme.heading()));
+            head.push(Line::styled("enter: a dry run lists what it would add; nothing is registered yet.", theme.muted()));
+            push_error(&mut head, prompt, theme);
+            let rows = head.len() as u16;
+            frame.render_widget(Paragraph::new(head), Rect { height: rows.min(inner.height), ..inner });
+            let field = Rect { y: inner.y + rows + 1, height: 1, ..inner };
+            if field.bottom() <= inner.bottom() {
+                input.render(frame, field, theme.text(), true);
+            }
+        }
+        PromptStep::Register { target, found } => {
+            frame.render_widget(block.title(Span::styled(" Register this location? ", theme.title())), area);
+            head.push(Line::styled(crate::sanitize::clean_line(target), theme.heading()));
+            if found.exists {
+                head.push(Line::styled("It is registered already. enter or esc closes.", theme.warn()));
+            } else {
+                head.push(Line::raw(format!("The dry run read {} entities:", found.entities.len())));
+                head.extend(found.entities.iter().map(|e| Line::styled(format!("  {}", crate::sanitize::clean_line(e)), theme.text())));
+                head.push(Line::raw(""));
+                head.push(Line::styled("enter registers it, esc cancels.", theme.muted()));
+            }
+            frame.render_widget(Paragraph::new(head), inner);
+        }
         PromptStep::Payload { url, event } => {
             let block = block.title(Span::styled(" Trigger a PagerDuty incident? ", theme.title()));
             frame.render_widget(block, area);
