@@ -10,6 +10,7 @@ pub mod config;
 pub mod docs;
 pub mod effect;
 pub mod exec;
+pub mod form;
 pub mod generate;
 pub mod headless;
 pub mod input;

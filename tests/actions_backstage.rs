@@ -28,6 +28,16 @@ fn set_prompt_text(app: &mut Headless, text: &str) {
     }
 }
 
+/// The values the prompt's form would send.
+fn form_values(app: &Headless) -> serde_json::Value {
+    use callboard::screens::actions::{Prompt, PromptStep};
+    let prompt = callboard::screens::top::<Prompt>(&app.state).expect("a prompt");
+    match &prompt.step {
+        PromptStep::Form { form, .. } => serde_json::Value::Object(form.values()),
+        _ => panic!("not a form"),
+    }
+}
+
 /// Move the menu's cursor to a built-in row and press enter.
 fn run_builtin(app: &mut Headless, key: &str, label: &str) {
     app.keys("a");
@@ -98,11 +108,16 @@ fn backstage_actions_run_from_an_input_prefilled_from_the_entity() {
     assert!(screen.contains("[destructive]"), "{screen}");
     app.keys("esc");
 
-    // get-catalog-entity: the input is the entity's kind, namespace and name.
+    // get-catalog-entity: a form (the form engine, from the action's JSON
+    // Schema) pre-filled with the entity's kind, namespace and name.
     run_remote(&mut app, key, "catalog:get-catalog-entity");
+    assert_eq!(
+        form_values(&app),
+        serde_json::json!({"kind": "Component", "namespace": "default", "name": "orders-api"}),
+    );
     let screen = app.screen();
-    assert!(screen.contains("\"name\": \"orders-api\""), "pre-filled:\n{screen}");
-    assert!(screen.contains("\"kind\": \"Component\""), "{screen}");
+    assert!(screen.contains("orders-api") && screen.contains("Component"), "the form shows them:\n{screen}");
+    assert!(screen.contains("Get Catalog Entity [read-only]"), "{screen}");
     app.keys("ctrl-s");
     let pane = callboard::screens::top::<OutputScreen>(&app.state).expect("the output pane");
     assert_eq!(pane.status.as_deref(), Some("done"), "{:?}", pane.lines);
@@ -120,6 +135,8 @@ fn backstage_actions_run_from_an_input_prefilled_from_the_entity() {
 
     // A bad input: the server's error message is shown, not a crash.
     run_remote(&mut app, key, "catalog:get-catalog-entity");
+    app.keys("ctrl-e"); // the same input as JSON text
+    assert!(app.screen().contains("\"name\": \"orders-api\""), "{}", app.screen());
     set_prompt_text(&mut app, r#"{"name": "no-such-entity"}"#);
     app.keys("ctrl-s");
     let screen = app.screen();
@@ -128,6 +145,7 @@ fn backstage_actions_run_from_an_input_prefilled_from_the_entity() {
 
     // Invalid JSON never reaches the server.
     run_remote(&mut app, key, "catalog:get-catalog-entity");
+    app.keys("ctrl-e");
     app.type_text("}");
     app.keys("ctrl-s");
     assert!(app.screen().contains("not JSON"), "{}", app.screen());

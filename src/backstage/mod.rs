@@ -7,6 +7,7 @@ pub mod auth;
 pub mod catalog;
 pub mod error;
 pub mod retry;
+pub mod scaffolder;
 pub mod techdocs;
 
 pub use auth::{Token, TokenSource};

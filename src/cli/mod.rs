@@ -2,6 +2,7 @@
 //! subcommand, and the scriptable subcommands.
 
 mod action;
+mod create;
 mod deps;
 pub mod docs;
 mod docs_show;
@@ -132,6 +133,20 @@ pub enum Command {
         #[arg(long)]
         full: bool,
     },
+    /// Run a software template: its form filled from flags, validated as the web form does.
+    Create {
+        /// The template (`name`, `namespace/name` or `template:namespace/name`).
+        template: String,
+        /// A field value, `key=value` (JSON when it parses as JSON); repeatable.
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        /// A YAML or JSON file of field values (`--set` wins).
+        #[arg(long, value_name = "FILE")]
+        values: Option<PathBuf>,
+        /// Print the task's id, status and output as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// The command line with `search`'s negated terms (`-lifecycle:production`,
@@ -219,6 +234,9 @@ pub fn run_with_config(command: Command, source: &Source, config: &crate::config
     if let Command::Sync { full } = command {
         return sync::run(source, full);
     }
+    if let Command::Create { template, set, values, json } = &command {
+        return create::run(source, template, set, values.as_deref(), *json);
+    }
     let (cache, refresh) = open_current(source, unix_now())?;
     report_problems(source, &refresh);
     warn_if_stale(source, &cache);
@@ -247,7 +265,7 @@ pub fn run_with_config(command: Command, source: &Source, config: &crate::config
             let request = action::Request { name: &name, entity: &entity, set: &set, yes, read_only: false };
             action::run(config, &catalog, &cache, request)
         }
-        Command::Sync { .. } => unreachable!("sync is handled before the cache is opened"),
+        Command::Sync { .. } | Command::Create { .. } => unreachable!("handled before the cache is opened"),
     }
 }
 

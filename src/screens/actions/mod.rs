@@ -170,7 +170,7 @@ pub fn start(state: &mut State, key: &str, target: &Target) -> Vec<Effect> {
             let Remote::Ready { actions, .. } = &state.actions.remote else { return Vec::new() };
             let Some(action) = actions.get(*i).cloned() else { return Vec::new() };
             let input = crate::backstage::actions::prefill(&action.schema.input, &facts);
-            crate::screens::push(state, Prompt::json(key, action, &input));
+            crate::screens::push(state, Prompt::form(key, action, &input));
             Vec::new()
         }
         Target::Builtin(builtin) => run_builtin(state, &facts, builtin),

@@ -45,6 +45,13 @@ pub enum PromptStep {
         url: String,
         event: Value,
     },
+    /// A Backstage action's input through the form engine (its JSON Schema),
+    /// pre-filled from the entity; ctrl-e switches to editing the JSON itself.
+    Form {
+        action: Box<RemoteAction>,
+        form: Box<crate::form::Form>,
+        confirming: bool,
+    },
     Json {
         action: Box<RemoteAction>,
         input: TextInput,
@@ -76,6 +83,15 @@ impl Prompt {
 
     pub fn pagerduty(key: &str, url: String, event: Value) -> Prompt {
         Prompt { key: key.into(), step: PromptStep::Payload { url, event }, error: None }
+    }
+
+    /// The input form of a Backstage action, pre-filled.
+    pub fn form(key: &str, action: RemoteAction, prefilled: &Value) -> Prompt {
+        let schema = crate::form::Node::from_json(&action.schema.input);
+        let spec = crate::form::FormSpec::single(&action.title, &schema);
+        let initial = prefilled.as_object().cloned().unwrap_or_default();
+        let form = crate::form::Form::with_values(spec, &initial);
+        Prompt { key: key.into(), step: PromptStep::Form { action: Box::new(action), form: Box::new(form), confirming: false }, error: None }
     }
 
     pub fn json(key: &str, action: RemoteAction, prefilled: &Value) -> Prompt {
@@ -134,6 +150,19 @@ impl Prompt {
                 let effect = ActionEffect::PagerDuty { url: url.clone(), event: event.clone() };
                 Outcome { effects: vec![Effect::Action(effect)], close: true }
             }
+            PromptStep::Form { action, form, confirming } => {
+                if !form.check_all() {
+                    self.error = Some("some fields need a value or a fix (alt-e: the next one)".into());
+                    return Outcome::none();
+                }
+                let value = Value::Object(form.values());
+                if action.attributes.destructive && !*confirming {
+                    *confirming = true;
+                    return Outcome::none();
+                }
+                let action = action.clone();
+                invoke(state, &action, value)
+            }
             PromptStep::Json { action, input, confirming } => {
                 let value = match serde_json::from_str::<Value>(&input.text()) {
                     Ok(v @ Value::Object(_)) => v,
@@ -150,14 +179,20 @@ impl Prompt {
                     *confirming = true;
                     return Outcome::none();
                 }
-                let run = state.actions.new_run();
-                let title = format!("{} ({})", crate::sanitize::clean_line(&action.title), action.id);
-                crate::screens::push(state, crate::screens::output::OutputScreen::new(run, title));
-                let effect = ActionEffect::Invoke { run, plugin: action.plugin.clone(), id: action.id.clone(), input: value };
-                Outcome { effects: vec![Effect::Action(effect)], close: true }
+                let action = action.clone();
+                invoke(state, &action, value)
             }
         }
     }
+}
+
+/// Run a Backstage action; its answer opens in an output pane.
+fn invoke(state: &mut State, action: &RemoteAction, input: Value) -> Outcome {
+    let run = state.actions.new_run();
+    let title = format!("{} ({})", crate::sanitize::clean_line(&action.title), action.id);
+    crate::screens::push(state, crate::screens::output::OutputScreen::new(run, title));
+    let effect = ActionEffect::Invoke { run, plugin: action.plugin.clone(), id: action.id.clone(), input };
+    Outcome { effects: vec![Effect::Action(effect)], close: true }
 }
 
 fn field(spec: &InputSpec) -> TextInput {
@@ -182,7 +217,7 @@ impl Screen for Prompt {
             PromptStep::Inputs { .. } => "Inputs".into(),
             PromptStep::Confirm { .. } | PromptStep::Payload { .. } | PromptStep::Register { .. } => "Confirm".into(),
             PromptStep::Location { .. } => "Register".into(),
-            PromptStep::Json { action, .. } => crate::sanitize::clean_line(&action.id),
+            PromptStep::Json { action, .. } | PromptStep::Form { action, .. } => crate::sanitize::clean_line(&action.id),
         }
     }
 
@@ -193,6 +228,26 @@ impl Screen for Prompt {
     fn on_key(&mut self, state: &mut State, key: KeyEvent) -> Option<Outcome> {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let multi = matches!(self.step, PromptStep::Json { .. });
+        if let PromptStep::Form { action, form, confirming } = &mut self.step {
+            // The form gets every key first (esc closes its picker popups);
+            // ctrl-s runs from any page, ctrl-e edits the JSON instead.
+            match key.code {
+                KeyCode::Char('s') if ctrl => return Some(self.submit(state)),
+                KeyCode::Char('e') if ctrl => {
+                    let values = Value::Object(form.values());
+                    let action = (**action).clone();
+                    self.step = Prompt::json(&self.key, action, &values).step;
+                    return Some(Outcome::none());
+                }
+                _ => {}
+            }
+            *confirming = false;
+            return Some(match form.on_key(key) {
+                crate::form::FormOutcome::Submit => self.submit(state),
+                crate::form::FormOutcome::Ignored if key.code == KeyCode::Esc => Outcome::close(),
+                _ => Outcome::none(),
+            });
+        }
         match key.code {
             KeyCode::Esc => return Some(Outcome::close()),
             KeyCode::Char('s') if ctrl => return Some(self.submit(state)),
@@ -208,13 +263,17 @@ impl Screen for Prompt {
                 Some(Outcome::none())
             }
             // The confirm takes only enter and esc; other keys do nothing.
-            PromptStep::Confirm { .. } | PromptStep::Payload { .. } | PromptStep::Register { .. } => {
+            PromptStep::Confirm { .. } | PromptStep::Payload { .. } | PromptStep::Register { .. } | PromptStep::Form { .. } => {
                 Some(Outcome::none())
             }
         }
     }
 
     fn on_paste(&mut self, _state: &mut State, text: &str) -> Outcome {
+        if let PromptStep::Form { form, .. } = &mut self.step {
+            form.on_paste(text);
+            return Outcome::none();
+        }
         if let PromptStep::Inputs { input, .. } | PromptStep::Json { input, .. } | PromptStep::Location { input } =
             &mut self.step
         {

@@ -145,6 +145,22 @@ pub fn render_prompt(frame: &mut Frame, area: Rect, state: &State, prompt: &Prom
             head.push(Line::styled("enter sends it, esc cancels.", theme.muted()));
             frame.render_widget(Paragraph::new(head), inner);
         }
+        PromptStep::Form { action, form, confirming } => {
+            let title = format!(" {}{} on {entity} ", crate::sanitize::clean_line(&action.title), mark_of(action));
+            frame.render_widget(block.title(Span::styled(title, theme.title())), area);
+            head.push(Line::styled(
+                format!("{}: pre-filled from the entity. ctrl-s runs, ctrl-e edits the JSON, esc cancels.", action.id),
+                theme.muted(),
+            ));
+            if *confirming {
+                head.push(Line::styled("Destructive: press ctrl-s again to run it.", theme.crit()));
+            }
+            push_error(&mut head, prompt, theme);
+            let rows = head.len() as u16;
+            frame.render_widget(Paragraph::new(head), Rect { height: rows.min(inner.height), ..inner });
+            let field = Rect { y: inner.y + rows, height: inner.height.saturating_sub(rows), ..inner };
+            form.render(frame, field, &crate::form::FormStyles::from_theme(theme), &NoEntities);
+        }
         PromptStep::Json { action, input, confirming } => {
             let mark = if action.attributes.destructive {
                 " [destructive]"
@@ -168,6 +184,31 @@ pub fn render_prompt(frame: &mut Frame, area: Rect, state: &State, prompt: &Prom
             let field = Rect { y: inner.y + rows, height: inner.height.saturating_sub(rows), ..inner };
             input.render(frame, field, theme.text(), true);
         }
+    }
+}
+
+fn mark_of(action: &crate::backstage::actions::RemoteAction) -> &'static str {
+    if action.attributes.destructive {
+        " [destructive]"
+    } else if action.attributes.read_only {
+        " [read-only]"
+    } else {
+        ""
+    }
+}
+
+/// Backstage's action inputs are plain JSON Schema: no entity pickers to fill.
+struct NoEntities;
+
+impl crate::form::PickerSource for NoEntities {
+    fn entities(&self, _: &crate::form::CatalogFilter, _: &str, _: usize) -> Vec<crate::form::Choice> {
+        Vec::new()
+    }
+    fn tags(&self, _: &[String], _: &str, _: usize) -> Vec<crate::form::Choice> {
+        Vec::new()
+    }
+    fn my_groups(&self, _: &str, _: usize) -> Vec<crate::form::Choice> {
+        Vec::new()
     }
 }
 
