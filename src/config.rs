@@ -283,8 +283,16 @@ mod tests {
     fn action_errors_name_the_action_the_key_and_the_line() {
         let cases = [
             ("[[action]]\nname = \"a\"\ncommand = []\n", "action `a`: command", "line 3"),
-            ("[[action]]\nname = \"a\"\ncommand = [\"x\", \"{{ nmae }}\"]\n", "`{{ nmae }}` is not a placeholder", "line 3"),
-            ("[[action]]\nname = \"a\"\ncommand = [\"x\", \"{{ input.n }}\"]\n", "names no entry of `inputs`", "line 3"),
+            (
+                "[[action]]\nname = \"a\"\ncommand = [\"x\", \"{{ nmae }}\"]\n",
+                "`{{ nmae }}` is not a placeholder",
+                "line 3",
+            ),
+            (
+                "[[action]]\nname = \"a\"\ncommand = [\"x\", \"{{ input.n }}\"]\n",
+                "names no entry of `inputs`",
+                "line 3",
+            ),
             ("[[action]]\nname = \"a\"\nkey = \"ctrl-\"\ncommand = [\"x\"]\n", "action `a`: key", "line 3"),
             (
                 "[[action]]\nname = \"a\"\ncommand = [\"x\"]\n[[action]]\nname = \"a\"\ncommand = [\"y\"]\n",

@@ -50,7 +50,8 @@ fn select(app: &mut Headless, name: &str) {
 
 #[test]
 fn a_on_a_demo_component_lists_its_actions_grouped_with_the_disabled_ones_explained() {
-    let mut config = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml")).unwrap();
+    let mut config =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml")).unwrap();
     config.push_str(
         "[[action]]\nname = \"system status\"\ncommand = [\"echo\", \"{{ system }}\"]\n\
          [[action]]\nname = \"nuke\"\ndangerous = true\ncommand = [\"true\"]\n",
@@ -100,11 +101,9 @@ command = ["sh", "-c", "seq 1 20000; printf '\\033[31mred\\033[0m \\033]0;title\
     let mut app = open(&demo_dir(), config);
     select(&mut app, "risk-rules");
     app.keys("enter"); // the entity page
-    // Run by its key; the effect is run here by hand to count the messages.
+                       // Run by its key; the effect is run here by hand to count the messages.
     let effects = callboard::update::update(&mut app.state, Msg::Key(callboard::keymap::parse_key("C").unwrap()));
-    let [Effect::Action(ActionEffect::Capture { run, argv })] = effects.as_slice() else {
-        panic!("{effects:?}")
-    };
+    let [Effect::Action(ActionEffect::Capture { run, argv })] = effects.as_slice() else { panic!("{effects:?}") };
     assert_eq!(argv[0], "sh");
     let msgs = app.jobs.run(Effect::Action(ActionEffect::Capture { run: *run, argv: argv.clone() }));
     let batches = msgs.iter().filter(|m| matches!(m, Msg::Action(ActionMsg::Lines { .. }))).count();
@@ -171,7 +170,11 @@ fn hostile_catalog(dir: &Path) {
 /// A script that writes each argument it got, NUL-terminated, to its first argument.
 fn recorder(dir: &Path) -> PathBuf {
     let script = dir.join("record-argv");
-    std::fs::write(&script, "#!/bin/sh\nout=\"$1\"\nshift\nfor a in \"$@\"; do printf '%s\\0' \"$a\"; done > \"$out\"\n").unwrap();
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nout=\"$1\"\nshift\nfor a in \"$@\"; do printf '%s\\0' \"$a\"; done > \"$out\"\n",
+    )
+    .unwrap();
     std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     script
 }
@@ -305,13 +308,19 @@ fn a_pagerduty_incident_is_sent_only_after_its_payload_is_shown() {
     select(&mut app, "pager");
     app.keys("enter a");
     let key = "component:default/pager";
-    let row = callboard::actions::menu(&app.state, key).iter().position(|r| r.label.starts_with("Trigger a PagerDuty")).unwrap();
+    let row = callboard::actions::menu(&app.state, key)
+        .iter()
+        .position(|r| r.label.starts_with("Trigger a PagerDuty"))
+        .unwrap();
     for _ in 0..row {
         app.keys("j");
     }
     app.keys("enter");
     let screen = app.screen();
-    assert!(screen.contains("\"event_action\": \"trigger\"") && screen.contains("\"severity\": \"critical\""), "{screen}");
+    assert!(
+        screen.contains("\"event_action\": \"trigger\"") && screen.contains("\"severity\": \"critical\""),
+        "{screen}"
+    );
     assert!(screen.contains("\"source\": \"component:default/pager\""), "{screen}");
     assert!(screen.contains("••••9f3e") && !screen.contains(secret), "the routing key is not shown:\n{screen}");
     assert!(server.seen().is_empty(), "nothing is sent before enter");

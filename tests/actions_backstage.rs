@@ -174,10 +174,18 @@ fn backstage_actions_run_from_an_input_prefilled_from_the_entity() {
     set_prompt_text(&mut app, &format!("file:{}", file.display()));
     app.keys("enter");
     let screen = app.screen();
-    assert!(screen.contains("The dry run read 2 entities") && screen.contains("location:default/generated-") && screen.contains("component:default/registered-by-callboard"), "{screen}");
+    assert!(
+        screen.contains("The dry run read 2 entities")
+            && screen.contains("location:default/generated-")
+            && screen.contains("component:default/registered-by-callboard"),
+        "{screen}"
+    );
     app.keys("enter");
     assert!(
-        app.state.toasts.iter().any(|t| t.text.contains("Registered file:") && t.text.contains("Backstage is reading it")),
+        app.state
+            .toasts
+            .iter()
+            .any(|t| t.text.contains("Registered file:") && t.text.contains("Backstage is reading it")),
         "{:?}",
         app.state.toasts
     );

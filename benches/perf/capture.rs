@@ -27,10 +27,8 @@ pub fn run() -> Capture {
         "BEGIN {{ for (i = 1; i <= {LINES}; i++) {{ printf \"line %d of the capture, with some text after it\\n\", i; \
          if (i % 1000 == 0) {{ fflush(); system(\"sleep 0.04\") }} }} }}"
     );
-    let config = format!(
-        "[[action]]\nname = \"stream\"\nkey = \"W\"\ncommand = [\"awk\", {}]\n",
-        toml_string(&producer)
-    );
+    let config =
+        format!("[[action]]\nname = \"stream\"\nkey = \"W\"\ncommand = [\"awk\", {}]\n", toml_string(&producer));
     let config_path = dir.path().join("config.toml");
     std::fs::write(&config_path, config).expect("config");
     let envs = vec![

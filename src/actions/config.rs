@@ -155,8 +155,8 @@ pub fn check(actions: &[ActionConfig]) -> Result<(), (usize, String, String)> {
         }
         let mut inputs = std::collections::HashSet::new();
         for input in &a.inputs {
-            let word = !input.name.is_empty()
-                && input.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            let word =
+                !input.name.is_empty() && input.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
             if !word {
                 return fail("inputs", format!("`{}` is not a name (letters, digits, - and _)", input.name));
             }

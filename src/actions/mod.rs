@@ -77,16 +77,41 @@ pub enum ActionEffect {
 #[derive(Debug)]
 pub enum ActionMsg {
     /// Lines of a capture, already cleaned for the terminal.
-    Lines { run: u64, lines: Vec<String> },
+    Lines {
+        run: u64,
+        lines: Vec<String>,
+    },
     /// The capture's command ended: its exit code, or why it did not run.
-    Exited { run: u64, status: Result<i32, String> },
-    BackgroundDone { name: String, status: Result<i32, String> },
-    RemoteListed { actions: Vec<RemoteAction>, problems: Vec<String> },
-    Invoked { run: u64, result: Result<Value, String> },
-    Refreshed { entity_ref: String, result: Result<(), String> },
-    Registered { target: String, dry_run: bool, result: Result<crate::backstage::actions::Registered, String> },
+    Exited {
+        run: u64,
+        status: Result<i32, String>,
+    },
+    BackgroundDone {
+        name: String,
+        status: Result<i32, String>,
+    },
+    RemoteListed {
+        actions: Vec<RemoteAction>,
+        problems: Vec<String>,
+    },
+    Invoked {
+        run: u64,
+        result: Result<Value, String>,
+    },
+    Refreshed {
+        entity_ref: String,
+        result: Result<(), String>,
+    },
+    Registered {
+        target: String,
+        dry_run: bool,
+        result: Result<crate::backstage::actions::Registered, String>,
+    },
     /// The incident's dedup key, or why PagerDuty refused it.
-    PagerDuty { entity_ref: String, result: Result<String, String> },
+    PagerDuty {
+        entity_ref: String,
+        result: Result<String, String>,
+    },
 }
 
 /// An exit status in words.

@@ -38,7 +38,9 @@ impl Facts {
             .unwrap_or_default();
         let mut links = BTreeMap::new();
         for link in raw.pointer("/metadata/links").and_then(Value::as_array).into_iter().flatten() {
-            if let (Some(t), Some(url)) = (link.get("type").and_then(Value::as_str), link.get("url").and_then(Value::as_str)) {
+            if let (Some(t), Some(url)) =
+                (link.get("type").and_then(Value::as_str), link.get("url").and_then(Value::as_str))
+            {
                 links.entry(t.to_string()).or_insert_with(|| url.to_string());
             }
         }
@@ -110,11 +112,7 @@ pub fn expand(arg: &str, facts: &Facts, inputs: &BTreeMap<String, String>) -> Re
 /// Check the placeholders of an argv without an entity (config validation).
 pub fn check_placeholders(command: &[String], input_names: &[String]) -> Result<(), Missing> {
     let inputs: BTreeMap<String, String> = input_names.iter().map(|n| (n.clone(), String::new())).collect();
-    let full = Facts {
-        owner: Some(String::new()),
-        system: Some(String::new()),
-        ..Facts::default()
-    };
+    let full = Facts { owner: Some(String::new()), system: Some(String::new()), ..Facts::default() };
     for arg in command {
         match expand(arg, &full, &inputs) {
             Err(Missing::Unknown(p)) => return Err(Missing::Unknown(p)),
@@ -191,12 +189,21 @@ mod tests {
     fn placeholders_expand_inside_one_argument() {
         let none = BTreeMap::new();
         let out = expand_argv(
-            &argv(&["echo", "{{ ref }}", "--owner={{owner}}", "{{ annotations[\"x/evil\"] }}", "{{ links.dashboard }}"]),
+            &argv(&[
+                "echo",
+                "{{ ref }}",
+                "--owner={{owner}}",
+                "{{ annotations[\"x/evil\"] }}",
+                "{{ links.dashboard }}",
+            ]),
             &facts(),
             &none,
         )
         .unwrap();
-        assert_eq!(out, ["echo", "component:default/pay", "--owner=team-a", "; rm -rf ~ $(reboot) `id`\n-rf", "https://d/1"]);
+        assert_eq!(
+            out,
+            ["echo", "component:default/pay", "--owner=team-a", "; rm -rf ~ $(reboot) `id`\n-rf", "https://d/1"]
+        );
     }
 
     #[test]
@@ -210,7 +217,10 @@ mod tests {
     fn missing_and_unknown() {
         let none = BTreeMap::new();
         assert_eq!(expand("{{ system }}", &facts(), &none), Err(Missing::Value("system".into())));
-        assert_eq!(expand("{{ annotations['nope'] }}", &facts(), &none), Err(Missing::Value("annotations['nope']".into())));
+        assert_eq!(
+            expand("{{ annotations['nope'] }}", &facts(), &none),
+            Err(Missing::Value("annotations['nope']".into()))
+        );
         assert_eq!(expand("{{ nmae }}", &facts(), &none), Err(Missing::Unknown("nmae".into())));
         assert_eq!(expand("{{ name", &facts(), &none), Err(Missing::Unknown("name".into())));
         assert!(check_placeholders(&argv(&["{{ input.n }}", "{{ links.x }}"]), &["n".into()]).is_ok());

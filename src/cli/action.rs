@@ -33,7 +33,10 @@ pub fn run(config: &Config, catalog: &Catalog, cache: &Cache, request: Request) 
         .ok_or_else(|| Exit::new(EXIT_NOT_FOUND, format!("{} vanished from the cache", summary.key)))?;
     let facts = Facts::from_raw(&raw);
     if !in_scope(action, &facts) {
-        return Err(Exit::new(EXIT_USAGE, format!("`{}` does not apply to {} (see its scopes)", action.name, summary.key)));
+        return Err(Exit::new(
+            EXIT_USAGE,
+            format!("`{}` does not apply to {} (see its scopes)", action.name, summary.key),
+        ));
     }
     let mut given = BTreeMap::new();
     for pair in request.set {
@@ -50,7 +53,8 @@ pub fn run(config: &Config, catalog: &Catalog, cache: &Cache, request: Request) 
         let Some(text) = given.get(&spec.name).or(spec.default.as_ref()) else {
             return Err(Exit::new(EXIT_USAGE, format!("`{}` needs --set {}=…", action.name, spec.name)));
         };
-        let value = spec.accept(text, catalog).map_err(|why| Exit::new(EXIT_USAGE, format!("--set {}: {why}", spec.name)))?;
+        let value =
+            spec.accept(text, catalog).map_err(|why| Exit::new(EXIT_USAGE, format!("--set {}: {why}", spec.name)))?;
         inputs.insert(spec.name.clone(), value);
     }
     let argv = expand_argv(&action.command, &facts, &inputs)
@@ -65,10 +69,9 @@ pub fn run(config: &Config, catalog: &Catalog, cache: &Cache, request: Request) 
             ),
         ));
     }
-    let status = std::process::Command::new(&argv[0])
-        .args(&argv[1..])
-        .status()
-        .map_err(|e| Exit::new(EXIT_NOT_FOUND, format!("cannot run `{}`: {e}", crate::sanitize::clean_line(&argv[0]))))?;
+    let status = std::process::Command::new(&argv[0]).args(&argv[1..]).status().map_err(|e| {
+        Exit::new(EXIT_NOT_FOUND, format!("cannot run `{}`: {e}", crate::sanitize::clean_line(&argv[0])))
+    })?;
     match status.code() {
         Some(0) => Ok(()),
         Some(code) => Err(Exit::new(code, format!("`{}` exited with code {code}", action.name))),

@@ -46,17 +46,19 @@ pub async fn run(effect: ActionEffect, cx: &JobContext, out: &Outbox) {
         }
         ActionEffect::Invoke { run, plugin, id, input } => {
             // No retries: an action may not be idempotent.
-            let result = match cx.backstage_with(crate::backstage::RetryPolicy { max_attempts: 1, ..Default::default() }) {
-                Ok(client) => client.invoke_action(&plugin, &id, &input).await.map_err(|e| e.to_string()),
-                Err(e) => Err(e),
-            };
+            let result =
+                match cx.backstage_with(crate::backstage::RetryPolicy { max_attempts: 1, ..Default::default() }) {
+                    Ok(client) => client.invoke_action(&plugin, &id, &input).await.map_err(|e| e.to_string()),
+                    Err(e) => Err(e),
+                };
             send(ActionMsg::Invoked { run, result });
         }
         ActionEffect::Register { target, dry_run } => {
-            let result = match cx.backstage_with(crate::backstage::RetryPolicy { max_attempts: 1, ..Default::default() }) {
-                Ok(client) => client.register_location(&target, dry_run).await.map_err(|e| e.to_string()),
-                Err(e) => Err(e),
-            };
+            let result =
+                match cx.backstage_with(crate::backstage::RetryPolicy { max_attempts: 1, ..Default::default() }) {
+                    Ok(client) => client.register_location(&target, dry_run).await.map_err(|e| e.to_string()),
+                    Err(e) => Err(e),
+                };
             send(ActionMsg::Registered { target, dry_run, result });
         }
         ActionEffect::PagerDuty { url, event } => {
@@ -84,9 +86,16 @@ async fn pagerduty(web: &reqwest::Client, url: &str, event: &serde_json::Value) 
     if status.is_success() {
         return Ok(text("/dedup_key"));
     }
-    let errors: Vec<String> =
-        body.get("errors").and_then(|e| e.as_array()).into_iter().flatten().filter_map(|e| e.as_str().map(str::to_string)).collect();
-    Err(format!("PagerDuty answered {}: {} {}", status.as_u16(), text("/message"), errors.join("; ")).trim().to_string())
+    let errors: Vec<String> = body
+        .get("errors")
+        .and_then(|e| e.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.as_str().map(str::to_string))
+        .collect();
+    Err(format!("PagerDuty answered {}: {} {}", status.as_u16(), text("/message"), errors.join("; "))
+        .trim()
+        .to_string())
 }
 
 /// The argv as a process: the first word is the program, the rest are its
@@ -118,9 +127,9 @@ fn exit_code(status: std::process::ExitStatus) -> i32 {
 /// they come. Dropping this future (the job aborted) kills the command.
 async fn capture(run: u64, argv: &[String], out: &Outbox) {
     let exited = |status| out.send(Msg::Action(ActionMsg::Exited { run, status }));
-    let mut child = match command(argv, Stdio::piped(), Stdio::piped()).and_then(|mut c| {
-        c.spawn().map_err(|e| start_error(argv, &e))
-    }) {
+    let mut child = match command(argv, Stdio::piped(), Stdio::piped())
+        .and_then(|mut c| c.spawn().map_err(|e| start_error(argv, &e)))
+    {
         Ok(child) => child,
         Err(why) => return exited(Err(why)),
     };

@@ -102,11 +102,9 @@ fn list_remote(state: &mut State) -> Option<Effect> {
 
 /// A key bound to one of the user's actions, pressed on the list or an entity page.
 pub fn on_bound_key(state: &mut State, key: &crossterm::event::KeyEvent) -> Option<Vec<Effect>> {
-    let index = state
-        .actions
-        .configured
-        .iter()
-        .position(|a| a.key.as_deref().and_then(crate::keymap::parse_key).is_some_and(|k| crate::keymap::same_key(&k, key)))?;
+    let index = state.actions.configured.iter().position(|a| {
+        a.key.as_deref().and_then(crate::keymap::parse_key).is_some_and(|k| crate::keymap::same_key(&k, key))
+    })?;
     let entity = crate::screens::entity_in_front(state)?;
     if !state.details.contains_key(&entity) {
         // Its values are read from the cache first; it runs when they arrive.
@@ -224,7 +222,10 @@ pub fn launch(state: &mut State, name: &str, mode: Mode, argv: Vec<String>) -> V
 pub fn shown_argv(argv: &[String]) -> String {
     argv.iter()
         .map(|a| {
-            let visible: String = a.chars().flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] }).collect();
+            let visible: String = a
+                .chars()
+                .flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] })
+                .collect();
             if visible.is_empty() || visible.chars().any(|c| c.is_whitespace() || "'\"$`;\\|&<>(){}*?".contains(c)) {
                 format!("'{}'", visible.replace('\'', "'\\''"))
             } else {
@@ -255,14 +256,18 @@ fn run_builtin(state: &mut State, facts: &Facts, builtin: &Builtin) -> Vec<Effec
                 .or_else(|| facts.annotations.get("backstage.io/managed-by-location"))
                 .cloned()
                 .unwrap_or_default();
-            let key = crate::catalog::EntityRef::parse(&facts.entity_ref, None, "default").map(|r| r.key()).unwrap_or_default();
+            let key = crate::catalog::EntityRef::parse(&facts.entity_ref, None, "default")
+                .map(|r| r.key())
+                .unwrap_or_default();
             crate::screens::push(state, Prompt::location(&key, &guess));
             Vec::new()
         }
         Builtin::PagerDuty => match actions::menu::pagerduty_event(facts) {
             Some(event) => {
                 let url = state.actions.settings.pagerduty_events_url.clone();
-                let key = crate::catalog::EntityRef::parse(&facts.entity_ref, None, "default").map(|r| r.key()).unwrap_or_default();
+                let key = crate::catalog::EntityRef::parse(&facts.entity_ref, None, "default")
+                    .map(|r| r.key())
+                    .unwrap_or_default();
                 crate::screens::push(state, Prompt::pagerduty(&key, url, event));
                 Vec::new()
             }
@@ -280,13 +285,17 @@ pub fn on_msg(state: &mut State, msg: actions::ActionMsg) -> Vec<Effect> {
     use actions::ActionMsg as M;
     match msg {
         M::Lines { run, lines } => {
-            if let Some(pane) = crate::screens::all_mut::<crate::screens::output::OutputScreen>(state).find(|p| p.run == run) {
+            if let Some(pane) =
+                crate::screens::all_mut::<crate::screens::output::OutputScreen>(state).find(|p| p.run == run)
+            {
                 pane.append(lines);
             }
         }
         M::Exited { run, status } => {
             let text = actions::describe_exit(&status);
-            if let Some(pane) = crate::screens::all_mut::<crate::screens::output::OutputScreen>(state).find(|p| p.run == run) {
+            if let Some(pane) =
+                crate::screens::all_mut::<crate::screens::output::OutputScreen>(state).find(|p| p.run == run)
+            {
                 pane.finish(text);
             }
         }
@@ -302,7 +311,9 @@ pub fn on_msg(state: &mut State, msg: actions::ActionMsg) -> Vec<Effect> {
         }
         M::Invoked { run, result } => {
             let state_width = state.width;
-            if let Some(pane) = crate::screens::all_mut::<crate::screens::output::OutputScreen>(state).find(|p| p.run == run) {
+            if let Some(pane) =
+                crate::screens::all_mut::<crate::screens::output::OutputScreen>(state).find(|p| p.run == run)
+            {
                 match result {
                     Ok(output) => {
                         let text = serde_json::to_string_pretty(&output).unwrap_or_default();
@@ -335,7 +346,9 @@ pub fn on_msg(state: &mut State, msg: actions::ActionMsg) -> Vec<Effect> {
             (Err(why), _) => state.toast(Level::Error, format!("Register {target}: {why}")),
         },
         M::PagerDuty { entity_ref, result } => match result {
-            Ok(dedup) => state.toast(Level::Info, format!("PagerDuty incident triggered for {entity_ref} (dedup key {dedup})")),
+            Ok(dedup) => {
+                state.toast(Level::Info, format!("PagerDuty incident triggered for {entity_ref} (dedup key {dedup})"))
+            }
             Err(why) => state.toast(Level::Error, why),
         },
         M::Refreshed { entity_ref, result } => match result {

@@ -37,9 +37,14 @@ pub enum PromptStep {
         argv: Vec<String>,
     },
     /// The address of a location to register.
-    Location { input: TextInput },
+    Location {
+        input: TextInput,
+    },
     /// What the dry run found; enter registers it for real.
-    Register { target: String, found: crate::backstage::actions::Registered },
+    Register {
+        target: String,
+        found: crate::backstage::actions::Registered,
+    },
     /// A request to send as it is (PagerDuty), shown before it goes.
     Payload {
         url: String,
@@ -64,10 +69,19 @@ impl Prompt {
     pub fn inputs(key: &str, index: usize, action: &ActionConfig) -> Prompt {
         let specs = action.inputs.clone();
         let input = field(&specs[0]);
-        Prompt { key: key.into(), step: PromptStep::Inputs { index, specs, values: BTreeMap::new(), input }, error: None }
+        Prompt {
+            key: key.into(),
+            step: PromptStep::Inputs { index, specs, values: BTreeMap::new(), input },
+            error: None,
+        }
     }
 
-    pub fn confirm_argv(entity_ref: &str, index: usize, argv: Vec<String>, _inputs: BTreeMap<String, String>) -> Prompt {
+    pub fn confirm_argv(
+        entity_ref: &str,
+        index: usize,
+        argv: Vec<String>,
+        _inputs: BTreeMap<String, String>,
+    ) -> Prompt {
         Prompt { key: entity_key(entity_ref), step: PromptStep::Confirm { index, argv }, error: None }
     }
 
@@ -91,13 +105,21 @@ impl Prompt {
         let spec = crate::form::FormSpec::single(&action.title, &schema);
         let initial = prefilled.as_object().cloned().unwrap_or_default();
         let form = crate::form::Form::with_values(spec, &initial);
-        Prompt { key: key.into(), step: PromptStep::Form { action: Box::new(action), form: Box::new(form), confirming: false }, error: None }
+        Prompt {
+            key: key.into(),
+            step: PromptStep::Form { action: Box::new(action), form: Box::new(form), confirming: false },
+            error: None,
+        }
     }
 
     pub fn json(key: &str, action: RemoteAction, prefilled: &Value) -> Prompt {
         let mut input = TextInput::multi_line();
         input.set_text(&serde_json::to_string_pretty(prefilled).unwrap_or_else(|_| "{}".into()));
-        Prompt { key: key.into(), step: PromptStep::Json { action: Box::new(action), input, confirming: false }, error: None }
+        Prompt {
+            key: key.into(),
+            step: PromptStep::Json { action: Box::new(action), input, confirming: false },
+            error: None,
+        }
     }
 
     /// Enter (or ctrl-s): take the answer and go on.
@@ -217,7 +239,9 @@ impl Screen for Prompt {
             PromptStep::Inputs { .. } => "Inputs".into(),
             PromptStep::Confirm { .. } | PromptStep::Payload { .. } | PromptStep::Register { .. } => "Confirm".into(),
             PromptStep::Location { .. } => "Register".into(),
-            PromptStep::Json { action, .. } | PromptStep::Form { action, .. } => crate::sanitize::clean_line(&action.id),
+            PromptStep::Json { action, .. } | PromptStep::Form { action, .. } => {
+                crate::sanitize::clean_line(&action.id)
+            }
         }
     }
 
@@ -263,9 +287,10 @@ impl Screen for Prompt {
                 Some(Outcome::none())
             }
             // The confirm takes only enter and esc; other keys do nothing.
-            PromptStep::Confirm { .. } | PromptStep::Payload { .. } | PromptStep::Register { .. } | PromptStep::Form { .. } => {
-                Some(Outcome::none())
-            }
+            PromptStep::Confirm { .. }
+            | PromptStep::Payload { .. }
+            | PromptStep::Register { .. }
+            | PromptStep::Form { .. } => Some(Outcome::none()),
         }
     }
 

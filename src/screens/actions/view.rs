@@ -13,7 +13,8 @@ use ratatui::Frame;
 
 pub fn render_menu(frame: &mut Frame, area: Rect, state: &State, menu: &ActionMenu, theme: &Theme) {
     let title = format!(" Actions: {} ", state.catalog.label_of(&menu.key));
-    let block = Block::default().borders(Borders::ALL).border_style(theme.border()).title(Span::styled(title, theme.title()));
+    let block =
+        Block::default().borders(Borders::ALL).border_style(theme.border()).title(Span::styled(title, theme.title()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if !state.details.contains_key(&menu.key) {
@@ -81,8 +82,12 @@ pub fn render_prompt(frame: &mut Frame, area: Rect, state: &State, prompt: &Prom
             frame.render_widget(block, area);
             let ask = spec.prompt.clone().unwrap_or_else(|| spec.name.clone());
             let kind = format!("{:?}", spec.kind).to_lowercase();
-            let choices = if spec.options.is_empty() { String::new() } else { format!(": {}", spec.options.join(", ")) };
-            head.push(Line::styled(format!("{ask} ({kind}{choices})  [{}/{}]", values.len() + 1, specs.len()), theme.heading()));
+            let choices =
+                if spec.options.is_empty() { String::new() } else { format!(": {}", spec.options.join(", ")) };
+            head.push(Line::styled(
+                format!("{ask} ({kind}{choices})  [{}/{}]", values.len() + 1, specs.len()),
+                theme.heading(),
+            ));
             push_error(&mut head, prompt, theme);
             let rows = head.len() as u16;
             frame.render_widget(Paragraph::new(head), Rect { height: rows.min(inner.height), ..inner });
@@ -105,7 +110,10 @@ pub fn render_prompt(frame: &mut Frame, area: Rect, state: &State, prompt: &Prom
         PromptStep::Location { input } => {
             frame.render_widget(block.title(Span::styled(" Register a location ", theme.title())), area);
             head.push(Line::styled("Address of a catalog file (url:https://… or file:/…):", theme.heading()));
-            head.push(Line::styled("enter: a dry run lists what it would add; nothing is registered yet.", theme.muted()));
+            head.push(Line::styled(
+                "enter: a dry run lists what it would add; nothing is registered yet.",
+                theme.muted(),
+            ));
             push_error(&mut head, prompt, theme);
             let rows = head.len() as u16;
             frame.render_widget(Paragraph::new(head), Rect { height: rows.min(inner.height), ..inner });
@@ -121,7 +129,12 @@ pub fn render_prompt(frame: &mut Frame, area: Rect, state: &State, prompt: &Prom
                 head.push(Line::styled("It is registered already. enter or esc closes.", theme.warn()));
             } else {
                 head.push(Line::raw(format!("The dry run read {} entities:", found.entities.len())));
-                head.extend(found.entities.iter().map(|e| Line::styled(format!("  {}", crate::sanitize::clean_line(e)), theme.text())));
+                head.extend(
+                    found
+                        .entities
+                        .iter()
+                        .map(|e| Line::styled(format!("  {}", crate::sanitize::clean_line(e)), theme.text())),
+                );
                 head.push(Line::raw(""));
                 head.push(Line::styled("enter registers it, esc cancels.", theme.muted()));
             }

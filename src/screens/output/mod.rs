@@ -185,7 +185,11 @@ impl Screen for OutputScreen {
         let visible: Vec<Line> = self.lines[top..(top + rows).min(self.lines.len())]
             .iter()
             .map(|l| {
-                let style = if !needle.is_empty() && l.to_lowercase().contains(&needle) { theme.matched() } else { theme.text() };
+                let style = if !needle.is_empty() && l.to_lowercase().contains(&needle) {
+                    theme.matched()
+                } else {
+                    theme.text()
+                };
                 Line::styled(l.as_str(), style)
             })
             .collect();
