@@ -30,6 +30,8 @@ pub struct AppOptions {
     pub warnings: Vec<String>,
     /// Config `[health]`: probes for what is on screen and the `:health` board.
     pub health: crate::health::HealthConfig,
+    /// Config `[[action]]`, `read_only` (or `--read-only`) and `[actions_settings]`.
+    pub actions: crate::actions::ActionState,
 }
 
 pub async fn run(options: AppOptions) -> anyhow::Result<()> {
@@ -47,8 +49,11 @@ pub async fn run(options: AppOptions) -> anyhow::Result<()> {
         .map(|r| r.key());
     state.docs.annotations = options.runbook_annotations;
     state.docs.remote = crate::docs::clipboard::is_remote_session(|k| std::env::var(k).ok());
+    state.actions = options.actions;
     if let Source::Instance(instance) = &options.source {
         state.docs.server = Some(instance.url.trim_end_matches('/').to_string());
+        let web = instance.web_url.as_deref().unwrap_or(&instance.url);
+        state.actions.web_url = Some(web.trim_end_matches('/').to_string());
     }
     crate::screens::health::enable(&mut state, &options.health);
     state.instances = options.instances.iter().map(|i| i.name.clone()).collect();

@@ -25,6 +25,15 @@ pub struct Config {
     pub instances: Vec<Instance>,
     #[serde(default)]
     pub runbooks: Runbooks,
+    /// Hide dangerous actions and Backstage's destructive ones (also `--read-only`).
+    #[serde(default)]
+    pub read_only: bool,
+    /// The user's own commands, one `[[action]]` table each.
+    #[serde(default, rename = "action")]
+    pub actions: Vec<crate::actions::ActionConfig>,
+    /// Backstage's Actions Registry and the built-in actions' settings.
+    #[serde(default)]
+    pub actions_settings: crate::actions::BackstageActions,
     /// Key overrides: `"list.search" = "ctrl-f"`.
     #[serde(default)]
     pub keys: std::collections::BTreeMap<String, String>,
@@ -216,6 +225,12 @@ impl Config {
                 return Err(invalid("default_instance", format!("no [[instance]] is named `{default}`")));
             }
         }
+        if let Err((index, key, message)) = crate::actions::config::check(&self.actions) {
+            // The line of the offending key inside that action's table.
+            let line = action_line(text, Some(index), &key);
+            let at = line.map_or(String::new(), |l| format!(" (line {l})"));
+            return Err(ConfigError::Invalid { path: path.to_path_buf(), message: format!("{message}{at}") });
+        }
         Ok(())
     }
 
@@ -263,6 +278,23 @@ fn group_or_world_readable(path: &Path) -> Option<u32> {
         let _ = path;
         None
     }
+}
+
+/// The line of `key` in the `index`th `[[action]]` table, 1-based.
+fn action_line(text: &str, index: Option<usize>, key: &str) -> Option<usize> {
+    let mut seen = None::<usize>;
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_start();
+        if line.starts_with("[[action]]") {
+            seen = Some(seen.map_or(0, |s| s + 1));
+        } else if line.starts_with('[') {
+            seen = seen.filter(|_| line.starts_with("[[action.") || line.starts_with("[action."));
+        }
+        if seen == index && line.starts_with(key) {
+            return Some(i + 1);
+        }
+    }
+    None
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -345,5 +377,39 @@ mod tests {
             let err = parse(text).unwrap_err().to_string();
             assert!(err.contains(want), "{text:?}: {err}");
         }
+    }
+
+    #[test]
+    fn action_errors_name_the_action_the_key_and_the_line() {
+        let cases = [
+            ("[[action]]\nname = \"a\"\ncommand = []\n", "action `a`: command", "line 3"),
+            (
+                "[[action]]\nname = \"a\"\ncommand = [\"x\", \"{{ nmae }}\"]\n",
+                "`{{ nmae }}` is not a placeholder",
+                "line 3",
+            ),
+            (
+                "[[action]]\nname = \"a\"\ncommand = [\"x\", \"{{ input.n }}\"]\n",
+                "names no entry of `inputs`",
+                "line 3",
+            ),
+            ("[[action]]\nname = \"a\"\nkey = \"ctrl-\"\ncommand = [\"x\"]\n", "action `a`: key", "line 3"),
+            (
+                "[[action]]\nname = \"a\"\ncommand = [\"x\"]\n[[action]]\nname = \"a\"\ncommand = [\"y\"]\n",
+                "is defined twice",
+                "line 5",
+            ),
+            (
+                "[[action]]\nname = \"a\"\ncommand = [\"x\"]\n[[action.inputs]]\nname = \"env\"\ntype = \"select\"\n",
+                "select with no options",
+                "",
+            ),
+        ];
+        for (text, want, line) in cases {
+            let err = parse(text).unwrap_err().to_string();
+            assert!(err.contains(want) && err.contains(line), "{text:?}: {err}");
+        }
+        let err = parse("[[action]]\nname = \"a\"\ncommand = [\"x\"]\nmode = \"shell\"\n").unwrap_err().to_string();
+        assert!(err.contains("line 4") && err.contains("shell"), "{err}");
     }
 }

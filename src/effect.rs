@@ -67,6 +67,8 @@ pub enum Effect {
     Docs(crate::docs::effects::DocsEffect),
     /// Scaffolder: a template's form, creating and following tasks.
     Scaffolder(crate::exec::scaffolder::ScaffolderEffect),
+    /// Actions: commands, Backstage's Actions Registry, refresh.
+    Action(crate::actions::ActionEffect),
     /// Needs the terminal itself.
     Terminal(TerminalEffect),
 }
@@ -88,4 +90,6 @@ pub enum TerminalEffect {
 pub enum RunPurpose {
     /// An editor on a folder source's file: re-read the folder afterwards.
     EditSource,
+    /// A suspend-mode action: its exit status becomes a notice.
+    Action { name: String },
 }

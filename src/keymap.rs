@@ -17,6 +17,12 @@ pub enum Context {
     Doc,
     DocList,
     Health,
+    /// The action menu (`a`).
+    Actions,
+    /// An action's confirm, inputs or JSON input.
+    ActionPrompt,
+    /// A capture pane or a Backstage action's output.
+    Output,
     Overlay,
     Templates,
     Form,
@@ -35,6 +41,9 @@ impl Context {
             Context::Doc => "Doc viewer (runbooks, TechDocs)",
             Context::DocList => "Runbook picker and Backstage search results",
             Context::Health => "Health board",
+            Context::Actions => "Action menu",
+            Context::ActionPrompt => "Action confirm and inputs",
+            Context::Output => "Action output (capture pane)",
             Context::Overlay => "Pickers, help and palette",
             Context::Templates => "Templates (type to filter)",
             Context::Form => "Template form (tab and shift-tab move between fields)",
@@ -94,6 +103,8 @@ pub enum Command {
     CopyTeams,
     /// The health board of the selected entity's system (or owner).
     HealthBoard,
+    /// The action menu of the entity in front.
+    Actions,
 }
 
 /// List commands that act on the selected entity (the preview pane names
@@ -204,6 +215,15 @@ pub const BINDINGS: &[Binding] = &[
         "Copy: the selected relation's ref, link or annotation (OSC 52)",
         true,
     ),
+    b(
+        X::List,
+        "list.actions",
+        &["a"],
+        C::Actions,
+        "Actions on the selected entity (yours, Backstage's, built-in)",
+        false,
+    ),
+    b(X::Entity, "entity.actions", &["a"], C::Actions, "Actions on this entity (yours, Backstage's, built-in)", false),
     b(X::Entity, "entity.edit", &["e"], C::Edit, "Edit its YAML file in $VISUAL or $EDITOR (folder sources)", false),
     b(X::Entity, "entity.health", &["H"], C::HealthBoard, "Health board of its system or group", false),
     b(
@@ -296,6 +316,20 @@ pub const BINDINGS: &[Binding] = &[
     b(X::Task, "task.copy", &["y"], C::Copy, "Copy the link's address (OSC 52)", false),
     b(X::Task, "task.browser", &["o"], C::OpenBrowser, "Open the link in the browser", false),
     b(X::Health, "health.open", &["enter", "l", "right"], C::Open, "Open the entity", true),
+    b(X::Actions, "actions.run", &["enter", "l", "right"], C::Open, "Run the action", true),
+    b(
+        X::ActionPrompt,
+        "prompt.run",
+        &["enter", "ctrl-s"],
+        C::Open,
+        "Run (in the JSON input: ctrl-s; enter is a new line)",
+        true,
+    ),
+    b(X::ActionPrompt, "prompt.cancel", &["esc"], C::Back, "Cancel", true),
+    b(X::Output, "output.search", &["/"], C::Search, "Find in the output (n and N: next and previous match)", true),
+    b(X::Output, "output.next-match", &["n"], C::NextMatch, "Next match", false),
+    b(X::Output, "output.prev-match", &["N"], C::PrevMatch, "Previous match", false),
+    b(X::Output, "output.copy", &["y"], C::Copy, "Copy the output (OSC 52)", false),
     b(X::Overlay, "overlay.accept", &["enter"], C::Open, "Choose", true),
     b(X::Overlay, "overlay.close", &["esc"], C::Back, "Close", true),
 ];
@@ -339,7 +373,7 @@ pub fn parse_key(text: &str) -> Option<KeyEvent> {
 
 /// Compare keys ignoring SHIFT on characters (terminals differ on whether
 /// `G` arrives with SHIFT set).
-fn same_key(a: &KeyEvent, b: &KeyEvent) -> bool {
+pub fn same_key(a: &KeyEvent, b: &KeyEvent) -> bool {
     // Shift-tab arrives as BackTab with SHIFT set (crossterm, most terminals).
     let strip = |m: KeyModifiers, code: KeyCode| match code {
         KeyCode::Char(_) | KeyCode::BackTab => m - KeyModifiers::SHIFT,

@@ -1,6 +1,7 @@
 //! callboard: a terminal UI for the Backstage catalog. The library holds
 //! everything; the binary only parses arguments and starts it.
 
+pub mod actions;
 pub mod app;
 pub mod backstage;
 pub mod catalog;

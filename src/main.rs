@@ -32,7 +32,11 @@ fn run(cli: Cli) -> Result<(), callboard::cli::Exit> {
     }
     let source = Source::select(&cli.global.choice(), &config)?;
     match cli.command {
-        Some(command) => run_with_config(command, &source, &config),
+        Some(command) => {
+            let mut config = config;
+            config.read_only |= cli.global.read_only;
+            run_with_config(command, &source, &config)
+        }
         None => {
             use std::io::IsTerminal;
             // Drawing into a pipe or reading keys from one only hangs or makes
@@ -63,6 +67,12 @@ fn run(cli: Cli) -> Result<(), callboard::cli::Exit> {
                     start_at: cli.entity,
                     warnings,
                     health: config.health.clone(),
+                    actions: callboard::actions::ActionState {
+                        configured: config.actions.clone(),
+                        read_only: config.read_only || cli.global.read_only,
+                        settings: config.actions_settings.clone(),
+                        ..Default::default()
+                    },
                 }))
                 .map_err(Into::into)
         }

@@ -84,6 +84,8 @@ pub enum Msg {
     HealthLoaded(Vec<crate::health::ProbeResult>),
     /// A probe's config cannot work (unset token, unknown server): told once.
     HealthProblem(String),
+    /// Actions: capture output, exits, Backstage's answers.
+    Action(crate::actions::ActionMsg),
     /// Back from Ctrl-Z: everything is drawn again.
     Resumed,
     Scaffolder(crate::exec::scaffolder::ScaffolderMsg),

@@ -77,6 +77,8 @@ pub struct State {
     pub last_sync_started: i64,
     /// Probe results and what to probe (src/screens/health).
     pub health: crate::screens::health::HealthState,
+    /// Configured actions, Backstage's, and run ids.
+    pub actions: crate::actions::ActionState,
     pub quit: bool,
     /// `callboard REF|NAME`: the entity to open once a catalog is loaded.
     pub start_at: Option<String>,
@@ -125,6 +127,7 @@ impl State {
             docs: Default::default(),
             last_sync_started: now,
             health: crate::screens::health::HealthState::new(),
+            actions: Default::default(),
             quit: false,
             start_at: None,
             messages: Vec::new(),

@@ -2,13 +2,14 @@
 //! Run them all with `scripts/bench.sh` (or `cargo bench --bench perf`).
 //!
 //! cargo bench --bench perf -- [--sizes 10k,100k,250k] [--only NAME,...] [--quick]
-//! NAME: load, keys, match, start, typing, rss, who, files, sync, health
+//! NAME: load, keys, match, start, typing, rss, who, files, sync, health, capture
 
 // The same allocator as the binary, so in-process figures match it.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod binary;
+mod capture;
 mod engines;
 mod fixtures;
 mod health;
@@ -146,6 +147,12 @@ fn main() {
         );
         println!("  hung endpoint shown as a timeout {:.0} ms after the board opened", h.hung_shown_after_ms);
         println!("  board: {}", h.board_line);
+    }
+    if want("capture") {
+        let c = capture::run();
+        println!("\n## actions: a capture of {} lines streaming (demo catalog, pty 160x48)", capture::LINES);
+        println!("keystroke → on screen (find box) while it streams: {}", c.keys.show());
+        println!("  all {} lines in the pane after {:.0} ms (100 bursts 40 ms apart)", capture::LINES, c.stream_ms);
     }
 }
 

@@ -2,6 +2,7 @@
 //! One request path ([`Client::request_json`]) that every endpoint goes
 //! through, so every call gets the same retry, auth and redirect rules.
 
+pub mod actions;
 pub mod auth;
 pub mod budget;
 pub mod catalog;

@@ -1,6 +1,7 @@
 //! Command-line interface: global flags shared by the TUI and every
 //! subcommand, and the scriptable subcommands.
 
+mod action;
 mod create;
 mod deps;
 pub mod docs;
@@ -8,6 +9,7 @@ mod docs_show;
 mod get;
 mod health;
 mod open;
+pub use open::entity_page_url as open_entity_page_url;
 pub mod resolve;
 mod search;
 mod sync;
@@ -49,6 +51,9 @@ pub struct GlobalArgs {
     /// Config file (default: the XDG config dir's callboard/config.toml).
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
+    /// Hide dangerous actions and Backstage's destructive ones (as `read_only = true`).
+    #[arg(long, global = true)]
+    pub read_only: bool,
 }
 
 impl GlobalArgs {
@@ -117,6 +122,20 @@ pub enum Command {
     /// Run the health probes of an entity, a system, an owner's or my entities;
     /// exit 0 ok, 1 warn, 2 crit, 3 unknown.
     Health(health::HealthArgs),
+    /// Run one of the configured `[[action]]`s on an entity (no shell; each
+    /// placeholder stays one argument). The command's exit code is callboard's.
+    Action {
+        /// The action's `name` in the config.
+        name: String,
+        /// Entity ref or unique name.
+        entity: String,
+        /// A value for one of its inputs: `--set lines=100` (repeatable).
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        set: Vec<String>,
+        /// Run an action that asks for confirmation without asking.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Bring the cache up to date from the source (incremental unless --full).
     Sync {
         /// Fetch everything instead of only what changed.
@@ -251,6 +270,11 @@ pub fn run_with_config(command: Command, source: &Source, config: &crate::config
         Command::Docs { command } => docs::run(command, source, config, &catalog, &mut out),
         Command::Open { entity } => open::run(source, &catalog, &entity, &mut out),
         Command::Health(args) => health::run(args, &catalog, &cache, config, &mut out),
+        Command::Action { name, entity, set, yes } => {
+            drop(out);
+            let request = action::Request { name: &name, entity: &entity, set: &set, yes, read_only: false };
+            action::run(config, &catalog, &cache, request)
+        }
         Command::Sync { .. } | Command::Create { .. } => unreachable!("handled before the cache is opened"),
     }
 }

@@ -83,6 +83,7 @@ pub async fn run(effect: Effect, cx: Arc<JobContext>, out: Outbox) {
                 out.send(Msg::HealthLoaded(results));
             }
         }
+        Effect::Action(action) => super::stream::run(action, &cx, &out).await,
         Effect::Docs(docs) => {
             for msg in crate::docs::runtime::run(docs, &cx).await {
                 out.send(msg);

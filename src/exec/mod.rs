@@ -13,6 +13,7 @@ pub mod edit;
 mod health;
 mod jobs;
 pub mod scaffolder;
+mod stream;
 
 pub use context::{JobContext, Outbox};
 pub use jobs::run;
@@ -44,6 +45,9 @@ pub enum JobKey {
     Task(String),
     /// Probes for one part of the screen (the list, a page, a tree, the board).
     Probe(&'static str),
+    /// One capture pane's command.
+    Capture(u64),
+    ActionList,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +68,9 @@ pub enum Kind {
     /// Health probes: the runner has its own limits (overall and per host),
     /// and a job waiting on a hung endpoint must not hold a CPU or network slot.
     Probe,
+    /// Commands the user runs (captures, background actions): they mostly
+    /// wait, and must not hold a CPU slot while they do.
+    Process,
 }
 
 /// How an effect runs: its key and policy, if any, and its kind.
@@ -90,12 +97,26 @@ pub fn plan(effect: &Effect) -> (Option<(JobKey, Policy)>, Kind) {
         Effect::Scaffolder(_) => (None, Kind::Network),
         Effect::Probe { scope, .. } => (Some((JobKey::Probe(scope), Policy::Replace)), Kind::Probe),
         Effect::SaveHealth { .. } | Effect::LoadHealth => (None, Kind::Cpu),
+        Effect::Action(a) => {
+            use crate::actions::ActionEffect as A;
+            match a {
+                A::Capture { run, .. } => (Some((JobKey::Capture(*run), Policy::Replace)), Kind::Process),
+                A::Background { .. } => (None, Kind::Process),
+                A::Cancel { .. } => (None, Kind::Cpu),
+                A::ListRemote { .. } => (Some((JobKey::ActionList, Policy::KeepRunning)), Kind::Network),
+                A::Invoke { .. } | A::Refresh { .. } | A::PagerDuty { .. } | A::Register { .. } => {
+                    (None, Kind::Network)
+                }
+            }
+        }
         Effect::Quit | Effect::SwitchSource { .. } | Effect::Terminal(_) => (None, Kind::Cpu),
     }
 }
 
 /// Network jobs in flight at once, per source.
 const NETWORK_LIMIT: usize = 6;
+/// Commands running at once (captures and background actions).
+const PROCESS_LIMIT: usize = 16;
 
 pub struct Executor {
     tx: UnboundedSender<Msg>,
@@ -107,6 +128,7 @@ pub struct Executor {
     unkeyed: Vec<JoinHandle<()>>,
     cpu: Arc<Semaphore>,
     network: Arc<Semaphore>,
+    process: Arc<Semaphore>,
     instances: Vec<crate::config::Instance>,
     /// `[health]`: each source's context gets a runner built with it.
     health: Arc<crate::health::HealthConfig>,
@@ -128,6 +150,7 @@ impl Executor {
             unkeyed: Vec::new(),
             cpu: Arc::new(Semaphore::new(cores.max(1))),
             network: Arc::new(Semaphore::new(NETWORK_LIMIT)),
+            process: Arc::new(Semaphore::new(PROCESS_LIMIT)),
             instances,
             health,
         }
@@ -142,6 +165,12 @@ impl Executor {
         match effect {
             Effect::Quit | Effect::Terminal(_) => return,
             Effect::SwitchSource { name } => return self.switch_source(&name),
+            // Aborting the capture's job drops its child, which kills it.
+            Effect::Action(crate::actions::ActionEffect::Cancel { run }) => {
+                if let Some(job) = self.running.remove(&JobKey::Capture(run)) {
+                    job.abort();
+                }
+            }
             _ => {}
         }
         let (key, kind) = plan(&effect);
@@ -159,6 +188,7 @@ impl Executor {
             Kind::Cpu => Some(self.cpu.clone()),
             Kind::Network => Some(self.network.clone()),
             Kind::Probe => None,
+            Kind::Process => Some(self.process.clone()),
         };
         let (cx, out) = (self.cx.clone(), Outbox::new(self.tx.clone(), self.generation.clone()));
         let handle = tokio::spawn(async move {

@@ -4,11 +4,13 @@
 //! [`crate::ui::render`]). Adding a screen is a folder here and a `pub mod`
 //! line below; its keys go in the keymap table under a context of its own.
 
+pub mod actions;
 pub mod create;
 pub mod doc;
 pub mod entity;
 pub mod health;
 pub mod list;
+pub mod output;
 pub mod overlays;
 pub mod owner;
 pub mod tree;
@@ -179,6 +181,7 @@ pub fn run_command(state: &mut State, context: Context, command: Command) -> Vec
         }
         Command::Create => create(state),
         Command::HealthBoard if matches!(context, Context::List | Context::Entity) => health::open_board(state, ""),
+        Command::Actions if matches!(context, Context::List | Context::Entity) => actions::open(state),
         Command::Edit => match entity_in_front(state) {
             Some(key) => vec![Effect::LocateForEdit { key }],
             None => Vec::new(),

@@ -65,13 +65,15 @@ fn handle(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::SearchDone { generation, hits } => list::search_done(state, generation, hits),
         Msg::EntityLoaded { key, raw } => {
             if let Some(raw) = raw {
-                state.details.insert(key, detail_from_raw(&raw));
+                state.details.insert(key.clone(), detail_from_raw(&raw));
             }
-            Vec::new()
+            screens::actions::on_entity_loaded(state, &key)
         }
         Msg::Sync(event) => on_sync(state, event),
         Msg::SourceChanged { label, server } => {
             state.source_label = label;
+            state.actions.remote = crate::actions::Remote::NotAsked;
+            state.actions.web_url = server.clone();
             state.docs.server = server;
             state.screens.clear();
             state.details.clear();
@@ -108,7 +110,13 @@ fn handle(state: &mut State, msg: Msg) -> Vec<Effect> {
                 state.toast(Level::Error, e);
                 Vec::new()
             }
+            (RunPurpose::Action { name }, status) => {
+                let level = if matches!(status, Ok(0)) { Level::Info } else { Level::Warn };
+                state.toast(level, format!("{name}: {}", crate::actions::describe_exit(&status)));
+                Vec::new()
+            }
         },
+        Msg::Action(msg) => screens::actions::on_msg(state, msg),
         Msg::Resumed => Vec::new(),
         Msg::Scaffolder(msg) => screens::create::on_msg(state, msg),
         Msg::ProbesPlanned(planned) => {
@@ -212,6 +220,12 @@ fn on_sync(state: &mut State, event: SyncEvent) -> Vec<Effect> {
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     // Ctrl-C always quits, whatever has focus; Ctrl-Z always suspends.
+    // …except in a running capture pane, where it stops the command.
+    if ctrl && key.code == KeyCode::Char('c') && state.overlay.is_none() {
+        if let Some(pane) = screens::top::<screens::output::OutputScreen>(state).filter(|p| p.is_running()) {
+            return vec![Effect::Action(crate::actions::ActionEffect::Cancel { run: pane.run })];
+        }
+    }
     if ctrl && key.code == KeyCode::Char('c') {
         state.quit = true;
         return vec![Effect::Quit];
@@ -236,6 +250,12 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
     }
     let context = screens::focus_context(state);
+    // Keys bound to the user's actions come before the table's, where they apply.
+    if matches!(context, Context::List | Context::Entity) {
+        if let Some(effects) = screens::actions::on_bound_key(state, &key) {
+            return effects;
+        }
+    }
     if context == Context::SearchInput {
         if let Some(effects) = list::recall(state, key) {
             return effects;

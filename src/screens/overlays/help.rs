@@ -24,6 +24,9 @@ pub fn render(frame: &mut Frame, state: &State, scroll: usize, filter: &str, the
         Context::Form,
         Context::Task,
         Context::Health,
+        Context::Actions,
+        Context::ActionPrompt,
+        Context::Output,
         Context::Overlay,
     ];
     for context in contexts {
@@ -52,6 +55,9 @@ pub fn render(frame: &mut Frame, state: &State, scroll: usize, filter: &str, the
             ]));
         }
         lines.push(Line::raw(""));
+        if context == Context::Entity {
+            your_actions(&mut lines, state, theme);
+        }
     }
     if filter.is_empty() {
         lines.push(Line::styled("Search syntax", theme.heading()));
@@ -74,6 +80,24 @@ pub fn render(frame: &mut Frame, state: &State, scroll: usize, filter: &str, the
         Paragraph::new(lines).block(block).wrap(ratatui::widgets::Wrap { trim: false }).scroll((scroll as u16, 0)),
         area,
     );
+}
+
+/// Keys bound to the user's own actions (config `[[action]] key`), which
+/// work on the list and the entity page.
+fn your_actions(lines: &mut Vec<Line>, state: &State, theme: &Theme) {
+    let bound: Vec<_> = state.actions.configured.iter().filter(|a| a.key.is_some()).collect();
+    if !bound.is_empty() {
+        lines.push(Line::styled("Your actions (list and entity page; config [[action]])", theme.heading()));
+        for action in bound {
+            let keys = action.key.clone().unwrap_or_default();
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {keys:<22}"), theme.key()),
+                Span::raw(crate::sanitize::clean_line(&action.name)),
+                Span::styled(format!("  {}", crate::sanitize::clean_line(&action.description)), theme.muted()),
+            ]));
+        }
+        lines.push(Line::raw(""));
+    }
 }
 
 /// `:problems`: what could not be read, with file and line, so it can be fixed.
