@@ -118,21 +118,8 @@ fn container_parts(catalog: &Catalog, root: &str) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::catalog::graph::children;
-    use crate::catalog::{Relation, Summary};
 
-    fn entity(key: &str, owner: &str, rels: &[(&str, &str)]) -> Summary {
-        let (kind, rest) = key.split_once(':').unwrap();
-        let name = rest.rsplit('/').next().unwrap();
-        Summary {
-            key: key.into(),
-            kind: kind.into(),
-            namespace: "default".into(),
-            name: name.into(),
-            owner: owner.into(),
-            relations: rels.iter().map(|(t, k)| Relation { rel_type: t.to_string(), target: k.to_string() }).collect(),
-            ..Default::default()
-        }
-    }
+    use crate::catalog::test_entity as entity;
 
     /// checkout (system) = {cart, pay-api}; shop (domain) ⊃ checkout; web
     /// consumes pay-api; audit depends on cart and its owner dangles;

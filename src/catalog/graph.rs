@@ -225,21 +225,8 @@ pub fn my_owners(catalog: &Catalog, me: &str) -> HashSet<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Relation;
 
-    fn entity(key: &str, owner: &str, rels: &[(&str, &str)]) -> Summary {
-        let (kind, rest) = key.split_once(':').unwrap();
-        let name = rest.rsplit('/').next().unwrap();
-        Summary {
-            key: key.into(),
-            kind: kind.into(),
-            namespace: "default".into(),
-            name: name.into(),
-            owner: owner.into(),
-            relations: rels.iter().map(|(t, k)| Relation { rel_type: t.to_string(), target: k.to_string() }).collect(),
-            ..Default::default()
-        }
-    }
+    use crate::catalog::test_entity as entity;
 
     /// web → bff → api(pay) provided by svc → db; svc ↔ cache cycle; svc → ghost (dangling).
     fn catalog() -> Catalog {

@@ -152,3 +152,19 @@ impl Catalog {
         }
     }
 }
+
+/// A summary for tests: `kind:namespace/name`, its owner and relations.
+#[cfg(test)]
+pub(crate) fn test_entity(key: &str, owner: &str, rels: &[(&str, &str)]) -> Summary {
+    let (kind, rest) = key.split_once(':').unwrap();
+    let name = rest.rsplit('/').next().unwrap();
+    Summary {
+        key: key.into(),
+        kind: kind.into(),
+        namespace: "default".into(),
+        name: name.into(),
+        owner: owner.into(),
+        relations: rels.iter().map(|(t, k)| Relation { rel_type: t.to_string(), target: k.to_string() }).collect(),
+        ..Default::default()
+    }
+}

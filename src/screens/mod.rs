@@ -76,6 +76,21 @@ pub trait Screen: Any {
     fn as_any_mut(&mut self) -> &mut dyn Any;
 }
 
+/// The two `Screen` methods every screen writes the same way, for finding
+/// screens by type: `crate::screen_any!();` inside the impl.
+#[macro_export]
+macro_rules! screen_any {
+    () => {
+        fn as_any(&self) -> &dyn std::any::Any {
+            self
+        }
+
+        fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+            self
+        }
+    };
+}
+
 /// The screen on top of the stack if it is a `T`.
 pub fn top<T: Screen>(state: &State) -> Option<&T> {
     state.screens.last().and_then(|s| s.as_any().downcast_ref::<T>())

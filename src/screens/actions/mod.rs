@@ -17,7 +17,6 @@ use crate::state::State;
 use crate::ui::theme::Theme;
 use ratatui::layout::Rect;
 use ratatui::Frame;
-use std::any::Any;
 use std::collections::BTreeMap;
 
 /// The menu for one entity. Its rows are computed from state each time, so
@@ -68,13 +67,7 @@ impl Screen for ActionMenu {
         view::render_menu(frame, area, state, self, theme)
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
-    }
+    crate::screen_any!();
 }
 
 /// `a`: open the menu for the entity in front; load what it needs.

@@ -14,7 +14,6 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 use ratatui::Frame;
 use serde_json::Value;
-use std::any::Any;
 use std::collections::BTreeMap;
 
 pub struct Prompt {
@@ -319,11 +318,5 @@ impl Screen for Prompt {
         super::view::render_prompt(frame, area, state, self, theme)
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
-    }
+    crate::screen_any!();
 }

@@ -17,7 +17,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use serde_json::Value;
-use std::any::Any;
 
 #[derive(Debug, Clone)]
 pub struct StepView {
@@ -318,11 +317,5 @@ impl Screen for TaskView {
         frame.render_widget(Paragraph::new(tail), bottom);
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
-    }
+    crate::screen_any!();
 }

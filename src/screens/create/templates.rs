@@ -13,7 +13,6 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
-use std::any::Any;
 
 pub struct Templates {
     pub filter: TextInput,
@@ -144,11 +143,5 @@ impl Screen for Templates {
         frame.render_widget(Paragraph::new(lines), list);
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
-    }
+    crate::screen_any!();
 }

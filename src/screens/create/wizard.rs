@@ -17,7 +17,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 use serde_json::{Map, Value};
-use std::any::Any;
 
 pub enum Phase {
     Loading,
@@ -206,13 +205,7 @@ impl Screen for Wizard {
         }
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
-    }
+    crate::screen_any!();
 }
 
 #[cfg(test)]

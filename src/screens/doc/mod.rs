@@ -20,7 +20,6 @@ use crate::ui::theme::Theme;
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::Frame;
-use std::any::Any;
 
 impl Screen for DocScreen {
     fn context(&self) -> Context {
@@ -76,13 +75,7 @@ impl Screen for DocScreen {
         view::render(frame, area, state, self, theme)
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
-    }
+    crate::screen_any!();
 }
 
 /// `b`: find the entity's runbooks; open the obvious one, else list them.

@@ -14,7 +14,6 @@ use crate::ui::theme::Theme;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 use serde_json::Value;
-use std::any::Any;
 
 /// Tabs of the entity page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,13 +106,7 @@ impl Screen for EntityPage {
         view::render(frame, area, state, self, theme)
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
-    }
+    crate::screen_any!();
 }
 
 impl EntityPage {

@@ -16,7 +16,6 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
-use std::any::Any;
 
 #[derive(Debug, Clone)]
 pub struct HealthBoard {
@@ -134,13 +133,7 @@ impl Screen for HealthBoard {
         render(frame, area, state, self, theme)
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
-    }
+    crate::screen_any!();
 }
 
 fn render(frame: &mut Frame, area: Rect, state: &State, screen: &HealthBoard, theme: &Theme) {

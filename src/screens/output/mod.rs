@@ -13,7 +13,6 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
-use std::any::Any;
 
 pub struct OutputScreen {
     pub run: u64,
@@ -202,11 +201,5 @@ impl Screen for OutputScreen {
         let _ = state;
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
-    }
+    crate::screen_any!();
 }

@@ -11,7 +11,6 @@ use crate::state::State;
 use crate::ui::theme::Theme;
 use ratatui::layout::Rect;
 use ratatui::Frame;
-use std::any::Any;
 
 #[derive(Debug, Clone)]
 pub struct OwnerPage {
@@ -87,13 +86,7 @@ impl Screen for OwnerPage {
         view::render(frame, area, state, self, theme)
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
-    }
+    crate::screen_any!();
 }
 
 impl OwnerPage {

@@ -13,7 +13,6 @@ use crate::state::State;
 use crate::ui::theme::Theme;
 use ratatui::layout::Rect;
 use ratatui::Frame;
-use std::any::Any;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -151,11 +150,5 @@ impl Screen for TreePage {
         view::render(frame, area, state, self, theme)
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
-    }
+    crate::screen_any!();
 }
