@@ -223,7 +223,7 @@ async fn fetch(cx: &JobContext, target: &DocTarget) -> Result<(DocTarget, Vec<u8
             Ok((target.clone(), bytes, Format::Html))
         }
         DocTarget::Url(url) => {
-            let (bytes, content_type) = fetch_url(&cx.web, url).await?;
+            let (bytes, content_type) = fetch_url(cx.web(), url).await?;
             Ok((target.clone(), bytes, Format::guess(&content_type, url)))
         }
     }

@@ -14,10 +14,14 @@ pub struct JobContext {
     /// built (a bad URL or CA file): jobs then report that error.
     pub backstage: Result<Client, String>,
     /// For web pages (runbook links): never carries the Backstage token.
-    pub web: reqwest::Client,
-    /// Health probes' runner: its limits and in-flight set are shared by every
-    /// probe job of this source. None where health is not wanted (tests, CLI).
-    pub health: Option<crate::health::Runner>,
+    /// Built on first use: a TLS client costs start-up time a folder source
+    /// may never need.
+    web: std::sync::OnceLock<reqwest::Client>,
+    /// `[health]` where health is wanted (not in tests or the CLI).
+    health_config: Option<Arc<crate::health::HealthConfig>>,
+    /// Health probes' runner, built on first use: its limits and in-flight
+    /// set are shared by every probe job of this source.
+    health: std::sync::OnceLock<crate::health::Runner>,
 }
 
 impl JobContext {
@@ -26,19 +30,33 @@ impl JobContext {
             Source::Instance(instance) => Client::new(instance).map_err(|e| e.to_string()),
             _ => Err("not a Backstage source".to_string()),
         };
-        let web = reqwest::Client::builder()
-            .connect_timeout(std::time::Duration::from_secs(5))
-            .timeout(std::time::Duration::from_secs(15))
-            .user_agent(concat!("callboard/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .unwrap_or_default();
-        JobContext { source, backstage, web, health: None }
+        JobContext { source, backstage, web: Default::default(), health_config: None, health: Default::default() }
     }
 
-    /// With a health runner built from `[health]` (inside the tokio runtime).
+    /// With health probes from `[health]` (the runner starts on first use, inside the tokio runtime).
     pub fn with_health(source: Arc<Source>, health: Arc<crate::health::HealthConfig>) -> JobContext {
-        let http = crate::health::Runner::client(&health);
-        JobContext { health: Some(crate::health::Runner::new(health, http)), ..JobContext::new(source) }
+        JobContext { health_config: Some(health), ..JobContext::new(source) }
+    }
+
+    /// The plain web client (no Backstage token), made on first use.
+    pub fn web(&self) -> &reqwest::Client {
+        self.web.get_or_init(|| {
+            reqwest::Client::builder()
+                .connect_timeout(std::time::Duration::from_secs(5))
+                .timeout(std::time::Duration::from_secs(15))
+                .user_agent(concat!("callboard/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .unwrap_or_default()
+        })
+    }
+
+    /// The health runner, made on first use; None where health is not wanted.
+    pub fn health(&self) -> Option<&crate::health::Runner> {
+        let config = self.health_config.as_ref()?;
+        Some(
+            self.health
+                .get_or_init(|| crate::health::Runner::new(config.clone(), crate::health::Runner::client(config))),
+        )
     }
 
     /// The instance's client with another retry policy, on the same pool.

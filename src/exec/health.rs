@@ -10,7 +10,7 @@ use crate::msg::Msg;
 use std::collections::HashSet;
 
 pub async fn probe(keys: Vec<String>, skip: Vec<String>, cx: &JobContext, out: &Outbox) {
-    let Some(runner) = cx.health.clone() else { return };
+    let Some(runner) = cx.health().cloned() else { return };
     let path = cx.source.cache_path();
     let planner = runner.clone();
     let planned = cpu(move || -> Vec<(String, Vec<ProbeSpec>)> {

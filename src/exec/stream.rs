@@ -63,7 +63,7 @@ pub async fn run(effect: ActionEffect, cx: &JobContext, out: &Outbox) {
         }
         ActionEffect::PagerDuty { url, event } => {
             let entity_ref = event.pointer("/payload/source").and_then(|v| v.as_str()).unwrap_or("").to_string();
-            let result = pagerduty(&cx.web, &url, &event).await;
+            let result = pagerduty(cx.web(), &url, &event).await;
             send(ActionMsg::PagerDuty { entity_ref, result });
         }
         ActionEffect::Refresh { entity_ref } => {

@@ -12,10 +12,17 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 pub use crate::screens::entity::detail_from_raw;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
-    // A result changes nothing about what is on screen; anything else may
-    // (a key, a scroll, a screen opened, a tick past a TTL).
-    let replan = !matches!(msg, Msg::ProbeDone(_) | Msg::ProbesPlanned(_));
+    // What is on screen may have changed (a screen opened, a tick past a TTL).
+    // Keys, pastes and search results that leave the same screen on top leave
+    // probing to the next tick (≤ 1 s), so reading entities for probes never
+    // competes with the search a key asked for. A result changes nothing.
+    // A fresh catalog waits for the tick too: its first frame comes first.
+    let keystroke =
+        matches!(msg, Msg::Key(_) | Msg::Paste(_) | Msg::SearchDone { .. } | Msg::CatalogLoaded { .. });
+    let result = matches!(msg, Msg::ProbeDone(_) | Msg::ProbesPlanned(_));
+    let screens_before = state.screens.len();
     let mut effects = handle(state, msg);
+    let replan = !result && (!keystroke || state.screens.len() != screens_before);
     if replan {
         effects.extend(screens::health::plan(state));
     }
