@@ -17,8 +17,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     // probing to the next tick (≤ 1 s), so reading entities for probes never
     // competes with the search a key asked for. A result changes nothing.
     // A fresh catalog waits for the tick too: its first frame comes first.
-    let keystroke =
-        matches!(msg, Msg::Key(_) | Msg::Paste(_) | Msg::SearchDone { .. } | Msg::CatalogLoaded { .. });
+    let keystroke = matches!(msg, Msg::Key(_) | Msg::Paste(_) | Msg::SearchDone { .. } | Msg::CatalogLoaded { .. });
     let result = matches!(msg, Msg::ProbeDone(_) | Msg::ProbesPlanned(_));
     let screens_before = state.screens.len();
     let mut effects = handle(state, msg);
