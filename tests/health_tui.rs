@@ -275,6 +275,7 @@ fn real_probes_on_the_board_and_the_page_agree_with_the_cli() {
     again.state.health.enabled = true;
     let catalog = again.state.catalog.clone();
     again.dispatch(Msg::CatalogLoaded { catalog, info: Default::default() });
+    again.dispatch(Msg::Tick(later + 1));
     assert_eq!(again.state.health.results.len(), 3, "loaded from the cache");
     again.keys(":");
     again.type_text("health system shop");

@@ -34,6 +34,8 @@ pub struct HealthState {
     pub unsaved: Vec<ProbeResult>,
     /// Config problems already told, so each is told once.
     told: HashSet<String>,
+    /// The last known results were asked of the cache (once, on the first tick).
+    pub asked_cache: bool,
 }
 
 impl HealthState {
