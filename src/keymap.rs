@@ -27,6 +27,8 @@ pub enum Context {
     Templates,
     Form,
     Task,
+    /// `:tasks`, the scaffolder's recent tasks.
+    Tasks,
 }
 
 impl Context {
@@ -48,6 +50,7 @@ impl Context {
             Context::Templates => "Templates (type to filter)",
             Context::Form => "Template form (tab and shift-tab move between fields)",
             Context::Task => "Scaffolder task",
+            Context::Tasks => "Scaffolder tasks (type to filter)",
         }
     }
 }
@@ -97,6 +100,12 @@ pub enum Command {
     /// Create from a template (the scaffolder).
     Create,
     CancelTask,
+    /// Ask the scaffolder to run a failed or cancelled task again.
+    RetryTask,
+    /// The task's template form again, filled with the task's values.
+    StartOver,
+    /// `:tasks`.
+    Tasks,
     /// Copy the ref of the entity in front.
     CopyRef,
     /// Copy the blast radius's teams to notify.

@@ -15,6 +15,7 @@ pub const BINDINGS: &[Binding] = &[
     b(X::Global, "bottom", &["G", "end"], C::Bottom, "Go to the bottom", false),
     b(X::Global, "sync", &["r", "ctrl-r"], C::Sync, "Sync now (reload the source)", false),
     b(X::Global, "copy-ref", &["Y"], C::CopyRef, "Copy the ref of the entity in front (OSC 52)", false),
+    b(X::Global, "tasks", &["T"], C::Tasks, "Scaffolder tasks: recent ones, their status; open one to follow it", false),
     b(X::List, "list.open", &["enter", "l", "right"], C::Open, "Open the entity", true),
     b(X::List, "list.search", &["/"], C::Search, "Search: text and field:value terms", true),
     b(
@@ -179,6 +180,11 @@ pub const BINDINGS: &[Binding] = &[
     b(X::Task, "task.open", &["enter"], C::Open, "Open the link (an entity opens here)", true),
     b(X::Task, "task.copy", &["y"], C::Copy, "Copy the link's address (OSC 52)", false),
     b(X::Task, "task.browser", &["o"], C::OpenBrowser, "Open the link in the browser", false),
+    b(X::Task, "task.retry", &["R"], C::RetryTask, "Retry: run the task again (templates with EXPERIMENTAL_recovery)", false),
+    b(X::Task, "task.start-over", &["s"], C::StartOver, "Start over: the template's form filled with the task's values", false),
+    b(X::Tasks, "tasks.open", &["enter"], C::Open, "Open the task (live while it runs)", true),
+    b(X::Tasks, "tasks.reload", &["ctrl-r", "f5"], C::Reload, "Reload the list", true),
+    b(X::Tasks, "tasks.back", &["esc"], C::Back, "Back", true),
     b(X::Health, "health.open", &["enter", "l", "right"], C::Open, "Open the entity", true),
     b(X::Actions, "actions.run", &["enter", "l", "right"], C::Open, "Run the action", true),
     b(

@@ -9,6 +9,8 @@ pub mod catalog;
 pub mod error;
 pub mod retry;
 pub mod scaffolder;
+pub mod sse;
+pub mod tasks;
 pub mod techdocs;
 
 pub use auth::{Token, TokenSource};

@@ -24,7 +24,7 @@ pub struct TaskEvent {
 }
 
 impl TaskEvent {
-    fn from_json(v: &Value) -> Option<TaskEvent> {
+    pub(crate) fn from_json(v: &Value) -> Option<TaskEvent> {
         let id = v.get("id").and_then(|i| i.as_u64().or_else(|| i.as_str().and_then(|s| s.parse().ok())))?;
         let body = v.get("body").unwrap_or(&Value::Null);
         let text = |key: &str| body.get(key).and_then(Value::as_str).map(str::to_string);
@@ -44,7 +44,7 @@ impl TaskEvent {
     }
 }
 
-fn segment(text: &str) -> String {
+pub(crate) fn segment(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),

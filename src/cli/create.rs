@@ -10,7 +10,6 @@ use crate::source::Source;
 use serde_json::{json, Map, Value};
 use std::io::Write;
 use std::path::Path;
-use std::time::Duration;
 
 pub fn run(
     source: &Source,
@@ -86,25 +85,27 @@ fn initial_values(sets: &[String], values_file: Option<&Path>) -> Result<Map<Str
     Ok(values)
 }
 
-/// Long-poll the task's events, printing the log to stderr, until it completes;
-/// gives the completion's output.
+/// Follow the task (event stream, else long-polling: `Client::follow_task`),
+/// printing the log to stderr as it arrives; gives the completion's output.
 fn follow(runtime: &tokio::runtime::Runtime, client: &Client, id: &str) -> Result<Value, Exit> {
-    let mut after = None;
+    let mut output = Value::Null;
     let mut stderr = std::io::stderr().lock();
-    loop {
-        let events = runtime.block_on(client.task_events(id, after)).map_err(|e| Exit::new(1, e.to_string()))?;
-        for event in &events {
-            after = Some(event.id);
+    let followed = runtime.block_on(client.follow_task(id, None, crate::exec::scaffolder::STREAM_IDLE, |events| {
+        for event in events {
             if !event.message.is_empty() {
                 let step = event.step_id.as_deref().map(|s| format!("[{}] ", crate::sanitize::clean_line(s)));
                 let _ = writeln!(stderr, "{}{}", step.unwrap_or_default(), event.message);
             }
             if event.is_final() {
-                return Ok(event.output.clone().unwrap_or(Value::Null));
+                output = event.output.unwrap_or(Value::Null);
             }
         }
-        std::thread::sleep(Duration::from_millis(if events.is_empty() { 500 } else { 100 }));
+    }));
+    let followed = followed.map_err(|e| Exit::new(1, format!("task {id}: {e}")))?;
+    if let Some(why) = &followed.fell_back {
+        tracing::info!(task = id, why = why.as_str(), "the event stream gave way to long-polling");
     }
+    Ok(output)
 }
 
 fn write_output(out: &mut impl Write, status: &str, output: &Value) -> std::io::Result<()> {

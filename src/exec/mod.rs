@@ -91,7 +91,7 @@ pub fn plan(effect: &Effect) -> (Option<(JobKey, Policy)>, Kind) {
         Effect::Scaffolder(scaffolder::ScaffolderEffect::Prepare { .. }) => {
             (Some((JobKey::Form, Policy::Replace)), Kind::Network)
         }
-        Effect::Scaffolder(scaffolder::ScaffolderEffect::Follow { task }) => {
+        Effect::Scaffolder(scaffolder::ScaffolderEffect::Follow { task, .. }) => {
             (Some((JobKey::Task(task.clone()), Policy::KeepRunning)), Kind::Network)
         }
         Effect::Scaffolder(_) => (None, Kind::Network),

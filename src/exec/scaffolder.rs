@@ -28,8 +28,15 @@ pub enum ScaffolderEffect {
         values: Map<String, Value>,
         secrets: Map<String, Value>,
     },
-    /// Stream a task's steps and log until it ends.
+    /// Stream a task's steps and log until it ends, from after event `after`.
     Follow {
+        task: String,
+        after: Option<u64>,
+    },
+    /// `GET /v2/tasks`: the recent tasks (`:tasks`).
+    ListTasks,
+    /// `POST /v2/tasks/{id}/retry`.
+    Retry {
         task: String,
     },
     Cancel {
@@ -77,6 +84,13 @@ pub enum ScaffolderMsg {
         task: String,
         result: Result<(), String>,
     },
+    Tasks {
+        result: Result<Vec<crate::backstage::tasks::TaskSummary>, String>,
+    },
+    Retried {
+        task: String,
+        result: Result<(), String>,
+    },
 }
 
 pub async fn run(effect: ScaffolderEffect, cx: &JobContext, out: &Outbox) {
@@ -94,7 +108,21 @@ pub async fn run(effect: ScaffolderEffect, cx: &JobContext, out: &Outbox) {
             };
             send(ScaffolderMsg::Created { template, result });
         }
-        ScaffolderEffect::Follow { task } => follow(cx, &task, out).await,
+        ScaffolderEffect::Follow { task, after } => follow(cx, &task, after, out).await,
+        ScaffolderEffect::ListTasks => {
+            let result = match cx.backstage.as_ref() {
+                Ok(client) => client.list_tasks(TASKS_SHOWN).await.map_err(|e| e.to_string()),
+                Err(_) => Err("tasks live on a Backstage instance: this source is a folder".into()),
+            };
+            send(ScaffolderMsg::Tasks { result });
+        }
+        ScaffolderEffect::Retry { task } => {
+            let result = match cx.backstage.as_ref() {
+                Ok(client) => client.retry_task(&task).await.map_err(|e| e.to_string()),
+                Err(e) => Err(e.clone()),
+            };
+            send(ScaffolderMsg::Retried { task, result });
+        }
         ScaffolderEffect::Cancel { task } => {
             let result = match cx.backstage.as_ref() {
                 Ok(client) => client.cancel_task(&task).await.map(|_| ()).map_err(|e| e.to_string()),
@@ -167,9 +195,16 @@ pub fn picker_index(catalog: &Catalog, me: Option<&str>) -> ListSource {
     ListSource::new(entities, groups)
 }
 
-/// Follow a task: its spec first, then its events (long-polling `/events?after=N`,
-/// resuming after the last id seen) until a completion or cancellation.
-async fn follow(cx: &JobContext, task: &str, out: &Outbox) {
+/// How many recent tasks `:tasks` lists.
+pub const TASKS_SHOWN: usize = 100;
+
+/// How long the event stream may stay silent before long-polling takes over.
+pub const STREAM_IDLE: Duration = Duration::from_secs(45);
+
+/// Follow a task: its spec first, then its events (the event stream, else
+/// long-polling from the last id seen: `Client::follow_task`) until a
+/// completion or cancellation, then the task again for its final status.
+async fn follow(cx: &JobContext, task: &str, after: Option<u64>, out: &Outbox) {
     let send = |msg| out.send(Msg::Scaffolder(msg));
     let client = match cx.backstage.as_ref() {
         Ok(c) => c,
@@ -179,31 +214,16 @@ async fn follow(cx: &JobContext, task: &str, out: &Outbox) {
         Ok(body) => send(ScaffolderMsg::Task { task: task.into(), body }),
         Err(e) => return send(ScaffolderMsg::Lost { task: task.into(), message: e.to_string() }),
     }
-    let mut after: Option<u64> = None;
-    let mut failures = 0;
-    loop {
-        match client.task_events(task, after).await {
-            Ok(events) => {
-                failures = 0;
-                let done = events.iter().any(TaskEvent::is_final);
-                after = events.iter().map(|e| e.id).max().or(after);
-                if !events.is_empty() {
-                    send(ScaffolderMsg::Events { task: task.into(), events });
-                }
-                if done {
-                    if let Ok(body) = client.task(task).await {
-                        send(ScaffolderMsg::Task { task: task.into(), body });
-                    }
-                    return;
-                }
-            }
-            Err(e) => {
-                failures += 1;
-                if failures >= 5 {
-                    return send(ScaffolderMsg::Lost { task: task.into(), message: e.to_string() });
-                }
+    let followed = client
+        .follow_task(task, after, STREAM_IDLE, |events| send(ScaffolderMsg::Events { task: task.into(), events }))
+        .await;
+    match followed {
+        Ok(f) => {
+            tracing::info!(task, streamed = f.streamed, polled = f.polled, fell_back = ?f.fell_back, "task followed");
+            if let Ok(body) = client.task(task).await {
+                send(ScaffolderMsg::Task { task: task.into(), body });
             }
         }
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        Err(message) => send(ScaffolderMsg::Lost { task: task.into(), message }),
     }
 }

@@ -11,6 +11,7 @@ pub mod entity;
 pub mod health;
 pub mod list;
 pub mod output;
+pub mod tasks;
 pub mod overlays;
 pub mod owner;
 pub mod tree;
@@ -195,6 +196,7 @@ pub fn run_command(state: &mut State, context: Context, command: Command) -> Vec
             doc::runbook_command(state, context)
         }
         Command::Create => create(state),
+        Command::Tasks => tasks::open(state),
         Command::HealthBoard if matches!(context, Context::List | Context::Entity) => health::open_board(state, ""),
         Command::Actions if matches!(context, Context::List | Context::Entity) => actions::open(state),
         Command::Edit => match entity_in_front(state) {

@@ -5,6 +5,8 @@ mod api;
 mod command;
 mod http;
 mod incidents;
+// The scaffolder's `:tasks` shows task ages with it too.
+pub(crate) use incidents::parse_rfc3339;
 mod kubernetes;
 mod prometheus;
 pub mod rule;

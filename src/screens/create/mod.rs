@@ -2,6 +2,7 @@
 //! template, "create for this team" from a group), fill its form, create a
 //! task and follow it live to its output links.
 
+pub mod rerun;
 pub mod task;
 pub mod templates;
 pub mod wizard;
@@ -44,5 +45,10 @@ pub fn on_msg(state: &mut State, msg: ScaffolderMsg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        ScaffolderMsg::Tasks { result } => {
+            crate::screens::tasks::on_tasks(state, result);
+            Vec::new()
+        }
+        ScaffolderMsg::Retried { task, result } => rerun::retried(state, &task, result),
     }
 }

@@ -49,6 +49,13 @@ pub struct TaskView {
     /// First log line shown; None follows the end.
     pub scroll: Option<usize>,
     pub lost: Option<String>,
+    /// The last event id seen: a retry follows on from it.
+    pub last_event: Option<u64>,
+    /// From the task's spec: the template (`template:ns/name`), the values it
+    /// ran with, and whether its template allows a retry.
+    pub template: Option<String>,
+    pub parameters: serde_json::Map<String, Value>,
+    pub recoverable: bool,
 }
 
 pub fn open(state: &mut State, task: &str, title: &str) -> Vec<Effect> {
@@ -65,9 +72,13 @@ pub fn open(state: &mut State, task: &str, title: &str) -> Vec<Effect> {
             selected_link: 0,
             scroll: None,
             lost: None,
+            last_event: None,
+            template: None,
+            parameters: serde_json::Map::new(),
+            recoverable: false,
         },
     );
-    vec![Effect::Scaffolder(ScaffolderEffect::Follow { task: task.to_string() })]
+    vec![Effect::Scaffolder(ScaffolderEffect::Follow { task: task.to_string(), after: None })]
 }
 
 fn views<'a>(state: &'a mut State, task: &str) -> impl Iterator<Item = &'a mut TaskView> + 'a {
@@ -100,6 +111,7 @@ pub fn on_task(state: &mut State, task: &str, body: &Value) {
         if let Some(output) = body.get("output") {
             set_output(view, output);
         }
+        super::rerun::on_spec(view, body);
         if is_final(&view.status) {
             for step in &mut view.steps {
                 if step.started.is_some() && step.ended.is_none() {
@@ -110,7 +122,7 @@ pub fn on_task(state: &mut State, task: &str, body: &Value) {
     }
 }
 
-fn is_final(status: &str) -> bool {
+pub(super) fn is_final(status: &str) -> bool {
     matches!(status, "completed" | "failed" | "cancelled")
 }
 
@@ -145,6 +157,10 @@ pub fn on_events(state: &mut State, task: &str, events: Vec<TaskEvent>) {
     let now = state.now;
     for view in views(state, task) {
         for event in &events {
+            view.last_event = Some(event.id).max(view.last_event);
+            if event.kind == "recovered" {
+                super::rerun::on_recovered(view);
+            }
             if let (Some(step_id), Some(status)) = (&event.step_id, &event.status) {
                 if let Some(step) = view.steps.iter_mut().find(|s| &s.id == step_id) {
                     step.status = clean_line(status);
@@ -210,6 +226,7 @@ impl Screen for TaskView {
                 state.toast(Level::Info, format!("Asking the scaffolder to cancel task {}", self.id));
                 Outcome::stay(vec![Effect::Scaffolder(ScaffolderEffect::Cancel { task: self.id.clone() })])
             }
+            Command::RetryTask | Command::StartOver => super::rerun::on_command(self, state, command),
             Command::NextLink if !self.links.is_empty() => {
                 self.selected_link = (self.selected_link + 1) % self.links.len();
                 Outcome::none()
@@ -260,6 +277,9 @@ impl Screen for TaskView {
         ])];
         if let Some(lost) = &self.lost {
             head.push(Line::styled(format!("not following any more: {lost}"), theme.crit()));
+        }
+        if let Some(hint) = super::rerun::hint(self) {
+            head.push(Line::styled(hint, theme.key()));
         }
         for step in &self.steps {
             let (mark, style) = match step.status.as_str() {

@@ -34,12 +34,21 @@ pub struct Wizard {
     pub error: Option<String>,
     /// "Create for this team": the owner field's value, when the form has one.
     pub for_group: Option<String>,
+    /// "Start over": the values of the task started over from (secrets dropped).
+    pub initial: Map<String, Value>,
 }
 
 pub fn open(state: &mut State, template: &str, for_group: Option<String>) -> Vec<Effect> {
     crate::screens::push(
         state,
-        Wizard { template: template.to_string(), phase: Phase::Loading, submitting: false, error: None, for_group },
+        Wizard {
+            template: template.to_string(),
+            phase: Phase::Loading,
+            submitting: false,
+            error: None,
+            for_group,
+            initial: Map::new(),
+        },
     );
     vec![Effect::Scaffolder(ScaffolderEffect::Prepare {
         template: template.to_string(),
@@ -57,7 +66,7 @@ pub fn ready(state: &mut State, template: &str, result: Result<Box<Prepared>, St
         wizard.phase = match result {
             Ok(prepared) => {
                 let Prepared { spec, pickers } = *prepared;
-                let mut initial = Map::new();
+                let mut initial = super::rerun::without_secrets(&spec, wizard.initial.clone());
                 if let Some(group) = &wizard.for_group {
                     initial.insert("owner".into(), Value::String(group.clone()));
                 }

@@ -23,6 +23,7 @@ pub fn render(frame: &mut Frame, state: &State, scroll: usize, filter: &str, the
         Context::Templates,
         Context::Form,
         Context::Task,
+        Context::Tasks,
         Context::Health,
         Context::Actions,
         Context::ActionPrompt,
