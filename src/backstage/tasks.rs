@@ -132,7 +132,8 @@ impl Client {
                 Err(e) => {
                     failures += 1;
                     if failures >= 5 {
-                        return Err(e.to_string());
+                        let why = f.fell_back.as_deref().unwrap_or("");
+                        return Err(format!("{e} (long-polling, after the event stream failed: {why})"));
                     }
                 }
             }

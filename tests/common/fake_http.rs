@@ -27,6 +27,10 @@ pub enum Reply {
     Truncated { declared: usize, sent: String },
     /// Accept, read the request, never answer (until the process ends).
     Hang,
+    /// A streamed body (no length: it ends when the connection closes), sent
+    /// in `chunks` with a pause between them, then closed, or held open
+    /// silently when `hang` (an event stream that goes quiet).
+    Stream { content_type: &'static str, chunks: Vec<String>, hang: bool },
 }
 
 pub struct FakeServer {
@@ -93,6 +97,18 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Seen>>) {
         }
         Reply::Hang => {
             std::thread::sleep(Duration::from_secs(600));
+        }
+        Reply::Stream { content_type, chunks, hang } => {
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nConnection: close\r\n\r\n");
+            let _ = stream.write_all(head.as_bytes());
+            for chunk in chunks {
+                let _ = stream.write_all(chunk.as_bytes());
+                let _ = stream.flush();
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            if hang {
+                std::thread::sleep(Duration::from_secs(600));
+            }
         }
     }
     let _ = stream.flush();
