@@ -183,7 +183,7 @@ pub const BINDINGS: &[Binding] = &[
     b(X::Task, "task.retry", &["R"], C::RetryTask, "Retry: run the task again (templates with EXPERIMENTAL_recovery)", false),
     b(X::Task, "task.start-over", &["s"], C::StartOver, "Start over: the template's form filled with the task's values", false),
     b(X::Tasks, "tasks.open", &["enter"], C::Open, "Open the task (live while it runs)", true),
-    b(X::Tasks, "tasks.reload", &["ctrl-r", "f5"], C::Reload, "Reload the list", true),
+    b(X::Tasks, "tasks.reload", &["ctrl-r"], C::Reload, "Reload the list", true),
     b(X::Tasks, "tasks.back", &["esc"], C::Back, "Back", true),
     b(X::Health, "health.open", &["enter", "l", "right"], C::Open, "Open the entity", true),
     b(X::Actions, "actions.run", &["enter", "l", "right"], C::Open, "Run the action", true),
