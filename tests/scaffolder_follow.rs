@@ -7,8 +7,11 @@
 
 #[path = "common/backstage.rs"]
 mod backstage;
+#[path = "common/failing_template.rs"]
+mod failing_template;
 
 use backstage::{Backstage, TOKEN};
+use failing_template::add_failing_template;
 use callboard::backstage::scaffolder::TaskEvent;
 use callboard::backstage::Client;
 use callboard::catalog::entity_ref::EntityRef;
@@ -19,51 +22,6 @@ use std::path::Path;
 use std::time::Duration;
 
 const TOKEN_ENV: &str = "CALLBOARD_FOLLOW_TEST_TOKEN";
-
-/// Fails on its third step (an input its action's schema refuses), after a
-/// log line and a two-second wait that leaves time to ask for a retry too early.
-pub const FAILING: &str = r#"apiVersion: scaffolder.backstage.io/v1beta3
-kind: Template
-metadata:
-  name: fail-on-purpose
-  title: Fail on purpose
-spec:
-  owner: group:platform-team
-  type: service
-  EXPERIMENTAL_recovery:
-    EXPERIMENTAL_strategy: startOver
-  parameters:
-    - title: Why
-      properties:
-        reason:
-          title: Reason
-          type: string
-          default: testing
-  steps:
-    - id: say
-      name: Say why
-      action: debug:log
-      input:
-        message: About to fail because ${{ parameters.reason }}
-    - id: wait
-      name: Wait a little
-      action: debug:wait
-      input:
-        seconds: 2
-    - id: fail
-      name: Fail
-      action: debug:log
-      input:
-        listWorkspace: 42
-"#;
-
-/// Add the failing template to a copy of the fixture catalog.
-pub fn add_failing_template(catalog: &Path) {
-    std::fs::write(catalog.join("templates/fail-on-purpose.yaml"), FAILING).unwrap();
-    let info = catalog.join("catalog-info.yaml");
-    let text = std::fs::read_to_string(&info).unwrap();
-    std::fs::write(&info, format!("{}    - ./templates/fail-on-purpose.yaml\n", text)).unwrap();
-}
 
 fn follow(client: &Client, id: &str, after: Option<u64>) -> (callboard::backstage::tasks::Followed, Vec<TaskEvent>) {
     let mut seen = Vec::new();
