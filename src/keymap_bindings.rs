@@ -15,7 +15,7 @@ pub const BINDINGS: &[Binding] = &[
     b(X::Global, "bottom", &["G", "end"], C::Bottom, "Go to the bottom", false),
     b(X::Global, "sync", &["r", "ctrl-r"], C::Sync, "Sync now (reload the source)", false),
     b(X::Global, "copy-ref", &["Y"], C::CopyRef, "Copy the ref of the entity in front (OSC 52)", false),
-    b(X::Global, "tasks", &["T"], C::Tasks, "Scaffolder tasks: recent ones, their status; open one to follow it", false),
+    b(X::Global, "tasks", &["T"], C::Tasks, "Recent scaffolder tasks: follow or reopen one", false),
     b(X::List, "list.open", &["enter", "l", "right"], C::Open, "Open the entity", true),
     b(X::List, "list.search", &["/"], C::Search, "Search: text and field:value terms", true),
     b(
