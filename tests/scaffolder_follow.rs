@@ -11,12 +11,12 @@ mod backstage;
 mod failing_template;
 
 use backstage::{Backstage, TOKEN};
-use failing_template::add_failing_template;
 use callboard::backstage::scaffolder::TaskEvent;
 use callboard::backstage::Client;
 use callboard::catalog::entity_ref::EntityRef;
 use callboard::config::Config;
 use callboard::docs::runtime::block_on;
+use failing_template::add_failing_template;
 use serde_json::{json, Map};
 use std::path::Path;
 use std::time::Duration;
@@ -73,8 +73,8 @@ fn tasks_followed_live_listed_retried() {
 
     // The failing template: a retry asked while it runs is refused in the server's words.
     let failing = EntityRef::parse_full("template:default/fail-on-purpose").unwrap();
-    let bad = block_on(client.create_task(&failing, json!({"reason": "a test"}).as_object().unwrap(), &Map::new()))
-        .unwrap();
+    let bad =
+        block_on(client.create_task(&failing, json!({"reason": "a test"}).as_object().unwrap(), &Map::new())).unwrap();
     let early = block_on(client.retry_task(&bad)).unwrap_err().to_string();
     assert!(early.contains("cannot be retried"), "{early}");
     let (first, events) = follow(&client, &bad, None);

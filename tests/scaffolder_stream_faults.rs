@@ -59,7 +59,12 @@ fn follow(server: &FakeServer) -> (Result<Followed, String>, Vec<u64>, Duration)
 }
 
 fn polled_after(server: &FakeServer) -> Vec<String> {
-    server.seen().into_iter().filter(|s| s.target.starts_with(EVENTS) && !s.target.starts_with(STREAM)).map(|s| s.target).collect()
+    server
+        .seen()
+        .into_iter()
+        .filter(|s| s.target.starts_with(EVENTS) && !s.target.starts_with(STREAM))
+        .map(|s| s.target)
+        .collect()
 }
 
 #[test]

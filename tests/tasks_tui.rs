@@ -52,7 +52,14 @@ fn list() -> Vec<TaskSummary> {
             "template:default/go-grpc-service",
             "Go gRPC service",
         ),
-        summary("7b41d0aa-0002", "failed", "2025-12-31T21:00:00.000Z", "", "template:default/kafka-topic", "Kafka topic"),
+        summary(
+            "7b41d0aa-0002",
+            "failed",
+            "2025-12-31T21:00:00.000Z",
+            "",
+            "template:default/kafka-topic",
+            "Kafka topic",
+        ),
         summary(
             "c09e77f4-0003",
             "completed",

@@ -71,11 +71,7 @@ impl SseParser {
             // A blank line dispatches; an event with no data is dropped (as browsers do).
             let event = self.event.take();
             let data = self.data.take()?;
-            return Some(SseEvent {
-                event: event.unwrap_or_else(|| "message".into()),
-                data,
-                id: self.last_id.clone(),
-            });
+            return Some(SseEvent { event: event.unwrap_or_else(|| "message".into()), data, id: self.last_id.clone() });
         }
         let line = String::from_utf8_lossy(line);
         if line.starts_with(':') {

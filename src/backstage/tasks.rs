@@ -192,8 +192,9 @@ impl Client {
                 let value: Value = serde_json::from_str(&sse.data).map_err(|e| {
                     format!("a `{}` event that is not JSON ({e}): {}", clean_line(&sse.event), clean_line(&sse.data))
                 })?;
-                let event = TaskEvent::from_json(&value)
-                    .ok_or_else(|| format!("a `{}` event with no id: {}", clean_line(&sse.event), clean_line(&sse.data)))?;
+                let event = TaskEvent::from_json(&value).ok_or_else(|| {
+                    format!("a `{}` event with no id: {}", clean_line(&sse.event), clean_line(&sse.data))
+                })?;
                 events.push(event);
             }
             let events = fresh(events, &mut f.last);

@@ -11,9 +11,9 @@ pub mod entity;
 pub mod health;
 pub mod list;
 pub mod output;
-pub mod tasks;
 pub mod overlays;
 pub mod owner;
+pub mod tasks;
 pub mod tree;
 pub mod values;
 

@@ -25,8 +25,8 @@ pub fn on_spec(view: &mut TaskView, body: &Value) {
     if let Some(Value::Object(values)) = body.pointer("/spec/parameters") {
         view.parameters = values.clone();
     }
-    view.recoverable = body.pointer("/spec/EXPERIMENTAL_recovery/EXPERIMENTAL_strategy").and_then(Value::as_str)
-        == Some("startOver");
+    view.recoverable =
+        body.pointer("/spec/EXPERIMENTAL_recovery/EXPERIMENTAL_strategy").and_then(Value::as_str) == Some("startOver");
 }
 
 /// The server's `recovered` event: the task runs again from its first step.
