@@ -103,6 +103,25 @@ fn tasks_followed_live_listed_retried() {
     assert!(increasing(&rerun) && second.last > first.last);
     assert_eq!(block_on(client.task(&bad)).unwrap()["status"], "failed");
 
+    // Cancelled while it waits: followed to the end, the task's status is final.
+    let doomed =
+        block_on(client.create_task(&failing, json!({"reason": "cancel"}).as_object().unwrap(), &Map::new())).unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !block_on(client.task_events(&doomed, None)).unwrap().iter().any(|e| e.message.contains("Wait a little")) {
+        assert!(std::time::Instant::now() < deadline, "the wait step never began");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    block_on(client.cancel_task(&doomed)).unwrap();
+    let (_, events) = follow(&client, &doomed, None);
+    let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
+    // Past the `cancelled` event to the completion: the cancelled step's error, the
+    // skipped step, and the final status (Backstage records a cancelled run as failed).
+    let cancel = kinds.iter().position(|k| *k == "cancelled").unwrap_or_else(|| panic!("{kinds:?}"));
+    assert_eq!(kinds.last(), Some(&"completion"), "{kinds:?}");
+    assert!(events[cancel..].iter().any(|e| e.message.contains("Skipping step fail")), "{events:?}");
+    let status = block_on(client.task(&doomed)).unwrap()["status"].clone();
+    assert!(status == "failed" || status == "cancelled", "a final status, not {status}");
+
     // The CLI: the log on stderr, the task's failure as the exit code.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_callboard"))
         .args(["--config", config.to_str().unwrap(), "--instance", "t", "create", "fail-on-purpose"])

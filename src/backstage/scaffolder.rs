@@ -38,9 +38,11 @@ impl TaskEvent {
         })
     }
 
-    /// Does this event end the task's stream?
+    /// Does this event end the task's run? Only a completion: a `cancelled`
+    /// is followed by the cancelled step's error, the skipped steps and the
+    /// completion that carries the final status.
     pub fn is_final(&self) -> bool {
-        matches!(self.kind.as_str(), "completion" | "cancelled")
+        self.kind == "completion"
     }
 }
 

@@ -15,7 +15,7 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::sync::atomic::Ordering;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How a follow went: which transport carried the events, where it ended.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -70,7 +70,22 @@ fn fresh(events: Vec<TaskEvent>, last: &mut Option<u64>) -> Vec<TaskEvent> {
     out
 }
 
-/// How the stream part ended without a final event.
+/// How long to wait for the completion after a `cancelled` event before
+/// giving up on it (a server that never completes a cancelled task).
+const CANCEL_GRACE: Duration = Duration::from_secs(20);
+
+/// When a `cancelled` event came, to stop waiting for the completion after it.
+fn note_cancel(events: &[TaskEvent], since: &mut Option<Instant>) {
+    if since.is_none() && events.iter().any(|e| e.kind == "cancelled") {
+        *since = Some(Instant::now());
+    }
+}
+
+fn grace_over(since: Option<Instant>) -> bool {
+    since.is_some_and(|t| t.elapsed() >= CANCEL_GRACE)
+}
+
+/// How the stream part ended.
 enum StreamEnd {
     Final,
     Closed,
@@ -108,7 +123,8 @@ impl Client {
         mut on_events: impl FnMut(Vec<TaskEvent>),
     ) -> Result<Followed, String> {
         let mut f = Followed { last: after, ..Followed::default() };
-        match self.stream_task(id, idle, &mut f, &mut on_events).await {
+        let mut cancelled = None;
+        match self.stream_task(id, idle, &mut f, &mut cancelled, &mut on_events).await {
             Ok(StreamEnd::Final) => return Ok(f),
             Ok(StreamEnd::Closed) => f.fell_back = Some("the event stream closed before the task ended".into()),
             Err(e) => f.fell_back = Some(e),
@@ -120,7 +136,8 @@ impl Client {
                 Ok(events) => {
                     failures = 0;
                     let events = fresh(events, &mut f.last);
-                    let done = events.iter().any(TaskEvent::is_final);
+                    note_cancel(&events, &mut cancelled);
+                    let done = events.iter().any(TaskEvent::is_final) || grace_over(cancelled);
                     f.polled += events.len();
                     if !events.is_empty() {
                         on_events(events);
@@ -146,6 +163,7 @@ impl Client {
         id: &str,
         idle: Duration,
         f: &mut Followed,
+        cancelled: &mut Option<Instant>,
         on_events: &mut impl FnMut(Vec<TaskEvent>),
     ) -> Result<StreamEnd, String> {
         let path = format!("api/scaffolder/v2/tasks/{}/eventstream", super::scaffolder::segment(id));
@@ -179,7 +197,12 @@ impl Client {
         }
         let mut parser = SseParser::new();
         loop {
-            let chunk = match tokio::time::timeout(idle, response.chunk()).await {
+            let wait = match cancelled {
+                Some(t) => idle.min(CANCEL_GRACE.saturating_sub(t.elapsed())),
+                None => idle,
+            };
+            let chunk = match tokio::time::timeout(wait, response.chunk()).await {
+                Err(_) if grace_over(*cancelled) => return Ok(StreamEnd::Final),
                 Err(_) => return Err(format!("no event from {shown} for {}s", idle.as_secs())),
                 Ok(Err(e)) => return Err(format!("the event stream broke: {}", super::error::root_cause(&e))),
                 Ok(Ok(None)) if parser.has_partial() => return Err("the event stream was cut mid-event".into()),
@@ -198,6 +221,7 @@ impl Client {
                 events.push(event);
             }
             let events = fresh(events, &mut f.last);
+            note_cancel(&events, cancelled);
             let done = events.iter().any(TaskEvent::is_final);
             f.streamed += events.len();
             if !events.is_empty() {
