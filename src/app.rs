@@ -37,6 +37,7 @@ pub struct AppOptions {
 pub async fn run(options: AppOptions) -> anyhow::Result<()> {
     let (tx, mut rx) = unbounded_channel::<Msg>();
     let mut state = State::new(options.source.label(), options.keymap, unix_now());
+    state.tls_unverified = options.source.tls_warning().is_some();
     state.monochrome = options.monochrome;
     state.start_at = options.start_at;
     for warning in options.warnings {

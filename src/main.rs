@@ -31,6 +31,10 @@ fn run(cli: Cli) -> Result<(), callboard::cli::Exit> {
         eprintln!("callboard: warning: {warning}");
     }
     let source = Source::select(&cli.global.choice(), &config)?;
+    if let Some(warning) = source.tls_warning() {
+        tracing::warn!("{warning}");
+        eprintln!("callboard: warning: {warning}");
+    }
     match cli.command {
         Some(command) => {
             let mut config = config;

@@ -56,6 +56,8 @@ pub enum Msg {
         label: String,
         /// Backstage base URL, for docs and server search; None for files.
         server: Option<String>,
+        /// TLS certificates are not checked for this source (the status bar says so).
+        tls_unverified: bool,
     },
     /// Runbooks, doc pages and Backstage search results.
     Docs(crate::docs::effects::DocsMsg),

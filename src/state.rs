@@ -50,6 +50,8 @@ pub enum SyncStatus {
 
 pub struct State {
     pub source_label: String,
+    /// The source's TLS certificates are not checked: the status bar says so, always.
+    pub tls_unverified: bool,
     pub catalog: Arc<Catalog>,
     pub info: CatalogInfo,
     pub list: ListState,
@@ -108,6 +110,7 @@ impl State {
     pub fn new(source_label: String, keymap: Keymap, now: i64) -> State {
         State {
             source_label,
+            tls_unverified: false,
             catalog: Arc::new(Catalog::default()),
             info: CatalogInfo::default(),
             list: ListState::default(),

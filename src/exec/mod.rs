@@ -234,7 +234,11 @@ impl Executor {
             Source::Instance(i) => Some(i.url.trim_end_matches('/').to_string()),
             _ => None,
         };
-        let _ = self.tx.send(Msg::SourceChanged { label: source.label(), server });
+        let _ = self.tx.send(Msg::SourceChanged {
+            label: source.label(),
+            server,
+            tls_unverified: source.tls_warning().is_some(),
+        });
         self.cx = Arc::new(JobContext::with_health(Arc::new(source), self.health.clone()));
         self.spawn(Effect::LoadCatalog);
         self.spawn(Effect::Sync { full: false });
