@@ -45,7 +45,7 @@ fn list_ready(labels: &[String], entities: usize) -> impl Fn(&str) -> bool + '_ 
 
 /// The binary under test: `CALLBOARD_BENCH_BIN` names another build (A/B runs
 /// of two builds on the same fixture, interleaved so machine load hits both).
-fn bin_under_test() -> String {
+pub fn bin_under_test() -> String {
     std::env::var("CALLBOARD_BENCH_BIN").unwrap_or_else(|_| BIN.to_string())
 }
 

@@ -12,6 +12,7 @@ mod binary;
 mod capture;
 mod engines;
 mod fixtures;
+mod form;
 mod health;
 mod keys;
 mod load;
@@ -66,7 +67,7 @@ fn main() {
     println!("# callboard benchmarks ({} rounds)", rounds);
     println!("machine: {}", machine());
     // Benches of their own fixtures (health, sync) need no generated catalog.
-    let sized = ["load", "keys", "match", "start", "typing", "rss", "who", "files"];
+    let sized = ["load", "keys", "match", "start", "typing", "rss", "who", "files", "form"];
     let sizes = if args.only.is_empty() || sized.iter().any(|s| args.only.contains(*s)) {
         args.sizes.clone()
     } else {
@@ -117,6 +118,13 @@ fn main() {
                 println!("  fzf in the same pty, to the key's last byte: {}", settle.show());
                 println!("  fzf bytes per key: median {:.0} B, p99 {:.0} B", bytes.p50, bytes.p99);
             }
+        }
+        if want("form") && n == 10_000 {
+            let f = form::typing(&fixture, rounds);
+            println!("scaffolder form, real binary, pty 160x48, EntityPicker over every entity:");
+            println!("  key → its frame's last byte, a text field: {}", f.text_field.show());
+            println!("  key → its frame's last byte, the picker's query (choices re-ranked): {}", f.picker.show());
+            println!("  picker's line for the whole query: {}", f.top_choice);
         }
         if want("who") && n == 100_000 {
             let runs = if args.quick { 5 } else { 20 };
