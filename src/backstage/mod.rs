@@ -8,6 +8,7 @@ pub mod budget;
 pub mod catalog;
 pub mod error;
 pub mod retry;
+pub mod dry_run;
 pub mod scaffolder;
 pub mod techdocs;
 
