@@ -4,6 +4,8 @@
 
 mod render;
 
+pub use render::output_lines;
+
 use super::wizard::{place_server_errors, Phase, Wizard};
 use crate::effect::Effect;
 use crate::exec::dry_run::{DryRunEffect, DryRunMsg, DryRunReport};
