@@ -136,7 +136,9 @@ impl Client {
     ) -> Result<DryRunResult, BackstageError> {
         let path = "api/scaffolder/v2/dry-run";
         let body = request_body(template, values, secrets, files);
-        let reply: Value = self.request_json(Method::POST, path, &[], Some(&body)).await?;
+        // A failed step is a 500 that would fail the same way again.
+        let once = self.sharing(super::RetryPolicy { max_attempts: 1, ..Default::default() });
+        let reply: Value = once.request_json(Method::POST, path, &[], Some(&body)).await?;
         DryRunResult::from_json(&reply).map_err(|detail| BackstageError::NotCatalog { url: path.into(), detail })
     }
 
