@@ -98,12 +98,12 @@ fn render_left(view: &DryRunView, result: &DryRunResult, frame: &mut Frame, area
             lines.push(Line::styled(format!(" {}{dir}/", "  ".repeat(depth)), theme.muted()));
         }
         shown_dirs = dirs.clone();
-        let style = if i == view.selected { theme.selection() } else { theme.text() };
-        let size = format!("  {}{}", human_bytes(file.content.len() as u64), if file.executable { " x" } else { "" });
+        let (style, mark) = if i == view.selected { (theme.selection(), "▸") } else { (theme.text(), " ") };
+        let size = format!("  {}{}", human_bytes(file.content.len() as u64), if file.executable { " exec" } else { "" });
         let indent = "  ".repeat(dirs.len());
         lines.push(Line::from(vec![
             Span::styled(
-                format!(" {indent}{}", truncate(&name, width.saturating_sub(indent.len() + size.len() + 1))),
+                format!("{mark}{indent}{}", truncate(&name, width.saturating_sub(indent.len() + size.len() + 1))),
                 style,
             ),
             Span::styled(size, theme.muted()),
