@@ -142,6 +142,14 @@ fn every_field_kind_keyboard_only_with_a_server_400_on_its_field() {
     tmux.wait_gone("On-call email: does not conform");
     tmux.send(&["C-n"]);
     tmux.wait_for("● Review");
+    // `d` first: a dry-run of these values (an instance sends no template
+    // files; this template needs none), then esc back to the review.
+    tmux.send(&["d"]);
+    let dry = tmux.wait_until("the dry-run", |s| s.contains("Dry-run: Onboard a service") && s.contains("succeeded"));
+    assert!(dry.contains("✓ Record the values") && dry.contains("Onboarded billing-ledger (gold)"), "{dry}");
+    assert!(dry.contains("note: The template's files live where its server read it from"), "{dry}");
+    tmux.send(&["Escape"]);
+    tmux.wait_for("● Review");
     tmux.send(&["Enter"]);
 
     // Live: the wait step is seen running before the task completes.
