@@ -92,10 +92,16 @@ fn a_folder_template_dry_runs_with_its_skeleton_in_the_tui_and_the_cli() {
     let out = run(&folder, &["--set", "name=cli-dry", "--set", "owner=platform-team", "--set", "port=9000", "--json"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    assert!(stderr.contains("[log] info: Created cli-dry owned by group:default/platform-team"), "the log on stderr: {stderr}");
+    assert!(
+        stderr.contains("[log] info: Created cli-dry owned by group:default/platform-team"),
+        "the log on stderr: {stderr}"
+    );
     let reply: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(reply["status"], "succeeded");
-    assert_eq!(reply["steps"][0], json!({"id": "fetch", "name": "Fetch skeleton", "action": "fetch:template", "status": "completed"}));
+    assert_eq!(
+        reply["steps"][0],
+        json!({"id": "fetch", "name": "Fetch skeleton", "action": "fetch:template", "status": "completed"})
+    );
     assert_eq!(reply["files"][0]["path"], "catalog-info.yaml", "{reply}");
     let text = reply["files"][0]["text"].as_str().unwrap();
     assert!(text.contains("name: cli-dry") && text.contains("owner: group:default/platform-team"), "{text}");

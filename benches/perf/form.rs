@@ -49,7 +49,8 @@ pub fn typing(fixture: &Fixture, rounds: usize) -> FormFigures {
     // The wizard, given its form directly (the template is not in the generated catalog).
     let _ = callboard::screens::create::wizard::open(&mut state, TEMPLATE, None);
     let pickers = picker_index(&state.catalog, None);
-    let ready = ScaffolderMsg::Ready { template: TEMPLATE.into(), result: Ok(Box::new(Prepared { spec: spec(), pickers })) };
+    let ready =
+        ScaffolderMsg::Ready { template: TEMPLATE.into(), result: Ok(Box::new(Prepared { spec: spec(), pickers })) };
     update(&mut state, Msg::Scaffolder(ready));
     let mut terminal = Terminal::new(TestBackend::new(160, 48)).expect("test backend");
     terminal.draw(|f| callboard::ui::render(f, &state)).unwrap();
@@ -78,10 +79,5 @@ pub fn typing(fixture: &Fixture, rounds: usize) -> FormFigures {
             press(&mut state, KeyEvent::from(KeyCode::BackTab));
         }
     }
-    FormFigures {
-        text: Summary::of(&text),
-        picker: Summary::of(&picker),
-        filtered: Summary::of(&filtered),
-        entities,
-    }
+    FormFigures { text: Summary::of(&text), picker: Summary::of(&picker), filtered: Summary::of(&filtered), entities }
 }

@@ -97,7 +97,9 @@ impl DryRunResult {
             .collect();
         let engine = base64::engine::general_purpose::STANDARD;
         let mut files = Vec::new();
-        for f in reply.get("directoryContents").and_then(Value::as_array).ok_or("the reply has no `directoryContents`")? {
+        for f in
+            reply.get("directoryContents").and_then(Value::as_array).ok_or("the reply has no `directoryContents`")?
+        {
             let path = text(f, "path").ok_or("a produced file has no path")?;
             let encoded = text(f, "base64Content").or_else(|| text(f, "content")).unwrap_or_default();
             let content = engine.decode(encoded.as_bytes()).map_err(|e| format!("{}: {e}", clean_line(&path)))?;

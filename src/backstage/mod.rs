@@ -6,9 +6,9 @@ pub mod actions;
 pub mod auth;
 pub mod budget;
 pub mod catalog;
+pub mod dry_run;
 pub mod error;
 pub mod retry;
-pub mod dry_run;
 pub mod scaffolder;
 pub mod techdocs;
 

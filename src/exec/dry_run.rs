@@ -119,11 +119,9 @@ pub async fn template_and_files(
         Source::Instance(_) => {
             let r = EntityRef::parse_full(template).map_err(|e| e.to_string())?;
             let entity = client.entity_by_ref(&r).await.map_err(|e| e.to_string())?;
-            let notes = vec![
-                "The template's files live where its server read it from, which callboard cannot read: \
+            let notes = vec!["The template's files live where its server read it from, which callboard cannot read: \
                  fetch:template steps that read ./skeleton will see no files (a folder source sends them)"
-                    .to_string(),
-            ];
+                .to_string()];
             Ok((entity, TemplateFiles { files: Vec::new(), notes }))
         }
         Source::Dir(root) | Source::Demo(root) => {

@@ -99,7 +99,8 @@ fn render_left(view: &DryRunView, result: &DryRunResult, frame: &mut Frame, area
         }
         shown_dirs = dirs.clone();
         let (style, mark) = if i == view.selected { (theme.selection(), "▸") } else { (theme.text(), " ") };
-        let size = format!("  {}{}", human_bytes(file.content.len() as u64), if file.executable { " exec" } else { "" });
+        let size =
+            format!("  {}{}", human_bytes(file.content.len() as u64), if file.executable { " exec" } else { "" });
         let indent = "  ".repeat(dirs.len());
         lines.push(Line::from(vec![
             Span::styled(
@@ -116,10 +117,8 @@ fn render_left(view: &DryRunView, result: &DryRunResult, frame: &mut Frame, area
         lines.extend(output.into_iter().map(|l| Line::raw(format!(" {}", truncate(&l, width.saturating_sub(1))))));
     }
     // Keep the selected file in sight.
-    let selected_row = lines
-        .iter()
-        .position(|l| l.spans.first().is_some_and(|s| s.style == theme.selection()))
-        .unwrap_or(0);
+    let selected_row =
+        lines.iter().position(|l| l.spans.first().is_some_and(|s| s.style == theme.selection())).unwrap_or(0);
     let skip = (selected_row + 1).saturating_sub(area.height as usize);
     frame.render_widget(Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()), area);
 }
@@ -192,6 +191,7 @@ fn render_file(file: &ProducedFile, scroll: usize, frame: &mut Frame, area: Rect
         ])),
         head,
     );
-    let lines: Vec<Line> = content_lines(file).into_iter().skip(scroll).take(body.height as usize).map(Line::raw).collect();
+    let lines: Vec<Line> =
+        content_lines(file).into_iter().skip(scroll).take(body.height as usize).map(Line::raw).collect();
     frame.render_widget(Paragraph::new(lines), body);
 }
