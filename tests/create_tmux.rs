@@ -134,6 +134,15 @@ fn every_field_kind_keyboard_only_with_a_server_400_on_its_field() {
     for shown in ["billing-ledger", "gold", "component:default/payments-service", "ops@localhost"] {
         assert!(review.contains(shown), "{shown}: {review}");
     }
+    // A dry-run of it: the server's 400 says why, and esc finds it on the field.
+    tmux.send(&["d"]);
+    tmux.wait_for("The dry-run failed:");
+    tmux.send(&["Escape"]);
+    let refused = tmux.wait_for("On-call email: does not conform to the \"email\" format");
+    assert!(refused.contains("● Wiring"), "the form went back to the field's page: {refused}");
+    // Creating it: the same 400, on the same field.
+    tmux.send(&["C-n"]);
+    tmux.wait_for("● Review");
     tmux.send(&["Enter"]);
     let refused = tmux.wait_for("On-call email: does not conform to the \"email\" format");
     assert!(refused.contains("● Wiring"), "the form went back to the field's page: {refused}");
