@@ -54,8 +54,9 @@ pub fn run(source: &Source, config: &Config, args: DryRunArgs) -> Result<(), Exi
             let schema =
                 runtime.block_on(client.parameter_schema(&template)).map_err(|e| Exit::new(1, e.to_string()))?;
             let spec = FormSpec::from_parameter_node(&schema).map_err(|e| Exit::new(1, format!("{template}: {e}")))?;
-            let (entity, files) =
-                runtime.block_on(crate::exec::dry_run::template_and_files(source, &client, &template.key()))?;
+            let (entity, files) = runtime
+                .block_on(crate::exec::dry_run::template_and_files(source, &client, &template.key()))
+                .map_err(|e| Exit::new(1, e))?;
             (spec, entity, files)
         }
         Source::Dir(root) | Source::Demo(root) => folder_form(source, root, &template)?,
@@ -74,12 +75,6 @@ pub fn run(source: &Source, config: &Config, args: DryRunArgs) -> Result<(), Exi
         Ok(())
     } else {
         Err(Exit::new(1, format!("the dry-run of {template} failed")))
-    }
-}
-
-impl From<String> for Exit {
-    fn from(message: String) -> Exit {
-        Exit::new(1, message)
     }
 }
 
