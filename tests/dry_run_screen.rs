@@ -43,6 +43,7 @@ fn reply() -> serde_json::Value {
         "directoryContents": [
             {"path": "catalog-info.yaml", "base64Content": b64(b"apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ledger\n"), "executable": false},
             {"path": "cmd/ledger/main.go", "base64Content": b64(b"package main\n\nfunc main() {}\n"), "executable": false},
+            {"path": "docs/\u{1b}[2J\u{1b}]8;;https://evil.example\u{7}notes.md", "base64Content": b64(b"hi\n")},
             {"path": "docs/logo.png", "base64Content": b64(&[0x89, b'P', b'N', b'G', 0, 1, 2, 3]), "executable": false},
             {"path": "scripts/run.sh", "base64Content": b64(b"#!/bin/sh\necho \x1b]0;owned\x07 ledger\n"), "executable": true}
         ],
@@ -85,14 +86,15 @@ fn the_result_shows_steps_files_output_and_the_log() {
         assert!(screen.contains("✓ Fetch skeleton") && screen.contains("- Publish"), "{screen}");
         assert!(screen.contains("cmd/") && screen.contains("main.go"), "the files as a tree: {screen}");
         assert!(screen.contains("note: 2 symbolic link(s)"), "{screen}");
-        assert!(!screen.contains('\u{1b}'), "escapes stripped from the log");
+        assert!(!screen.contains('\u{1b}') && !screen.contains('\u{7}'), "escapes stripped from the log and paths");
+        assert!(screen.contains("notes.md"), "{screen}");
     }
 }
 
 #[test]
 fn enter_shows_a_file_sanitised_and_a_binary_one_by_its_size() {
     let mut app = opened(100, 30);
-    app.keys("j j j enter");
+    app.keys("j j j j enter");
     let script = app.screen();
     snap("dry_run_file_100x30", script.clone());
     assert!(script.contains("scripts/run.sh") && script.contains("executable"), "{script}");
@@ -102,7 +104,7 @@ fn enter_shows_a_file_sanitised_and_a_binary_one_by_its_size() {
     assert!(png.contains("(binary file, 8 bytes: not shown)"), "{png}");
     // Esc: back to the list, then off the screen.
     app.keys("esc");
-    assert!(app.screen().contains("Files (4)"));
+    assert!(app.screen().contains("Files (5)"));
     app.keys("esc");
     assert!(callboard::screens::top::<DryRunView>(&app.state).is_none());
 }

@@ -90,7 +90,8 @@ fn render_left(view: &DryRunView, result: &DryRunResult, frame: &mut Frame, area
     }
     let mut shown_dirs: Vec<String> = Vec::new();
     for (i, file) in result.files.iter().enumerate() {
-        let parts: Vec<String> = file.path.split('/').map(clean_line).collect();
+        // Sanitised whole first: an escape sequence may hold a `/` of its own.
+        let parts: Vec<String> = clean_line(&file.path).split('/').map(str::to_string).collect();
         let (name, dirs) = parts.split_last().map(|(n, d)| (n.clone(), d.to_vec())).unwrap_or_default();
         // The folders this file is in that the previous one was not.
         let common = shown_dirs.iter().zip(&dirs).take_while(|(a, b)| a == b).count();
