@@ -71,6 +71,7 @@ pub fn on_msg(state: &mut State, msg: DryRunMsg) -> Vec<Effect> {
                 if e.starts_with("400 ") {
                     // Back from the dry-run lands on the first bad field, not the review.
                     place_server_errors(form, e);
+                    wizard.error = Some(crate::sanitize::clean_line(e));
                 }
             }
         }
