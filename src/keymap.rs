@@ -26,6 +26,8 @@ pub enum Context {
     Overlay,
     Templates,
     Form,
+    /// A template's dry-run result.
+    DryRun,
     Task,
 }
 
@@ -47,6 +49,7 @@ impl Context {
             Context::Overlay => "Pickers, help and palette",
             Context::Templates => "Templates (type to filter)",
             Context::Form => "Template form (tab and shift-tab move between fields)",
+            Context::DryRun => "Dry-run result (files, log, output)",
             Context::Task => "Scaffolder task",
         }
     }
@@ -97,6 +100,8 @@ pub enum Command {
     /// Create from a template (the scaffolder).
     Create,
     CancelTask,
+    /// Dry-run the template with the form's values.
+    DryRun,
     /// Copy the ref of the entity in front.
     CopyRef,
     /// Copy the blast radius's teams to notify.

@@ -68,6 +68,7 @@ fn run(cli: Cli) -> Result<(), callboard::cli::Exit> {
                     me: config.me.clone(),
                     runbook_annotations: config.runbooks.annotations.clone(),
                     instances: config.instances.clone(),
+                    dry_run_server: callboard::exec::dry_run::server_for_folder(&config),
                     start_at: cli.entity,
                     warnings,
                     health: config.health.clone(),

@@ -91,4 +91,5 @@ pub enum Msg {
     /// Back from Ctrl-Z: everything is drawn again.
     Resumed,
     Scaffolder(crate::exec::scaffolder::ScaffolderMsg),
+    DryRun(crate::exec::dry_run::DryRunMsg),
 }

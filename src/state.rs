@@ -72,6 +72,8 @@ pub struct State {
     pub sync_interval: i64,
     /// Names of the configured instances, for `:instance`.
     pub instances: Vec<String>,
+    /// Where a folder source's templates dry-run (`d` on a form's review).
+    pub dry_run_server: Option<crate::config::Instance>,
     /// The user's own ref (config `me`), for "owned by me".
     pub me: Option<String>,
     /// Doc viewer settings (runbook annotations, browser or not) and request ids.
@@ -127,6 +129,7 @@ impl State {
             sync_interval: 0,
             me: None,
             instances: Vec::new(),
+            dry_run_server: None,
             docs: Default::default(),
             last_sync_started: now,
             health: crate::screens::health::HealthState::new(),

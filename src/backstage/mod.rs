@@ -6,6 +6,7 @@ pub mod actions;
 pub mod auth;
 pub mod budget;
 pub mod catalog;
+pub mod dry_run;
 pub mod error;
 pub mod retry;
 pub mod scaffolder;

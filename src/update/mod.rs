@@ -129,6 +129,7 @@ fn handle(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Action(msg) => screens::actions::on_msg(state, msg),
         Msg::Resumed => Vec::new(),
         Msg::Scaffolder(msg) => screens::create::on_msg(state, msg),
+        Msg::DryRun(msg) => screens::create::dry_run::on_msg(state, msg),
         Msg::ProbesPlanned(planned) => {
             screens::health::planned(state, planned);
             Vec::new()

@@ -168,9 +168,19 @@ impl Screen for Wizard {
         Outcome::none()
     }
 
-    fn on_command(&mut self, _state: &mut State, command: Command) -> Outcome {
+    fn on_command(&mut self, state: &mut State, command: Command) -> Outcome {
         match command {
             Command::Back => Outcome::close(),
+            Command::DryRun => match &mut self.phase {
+                Phase::Filling { form, .. } if form.on_review() && !self.submitting => {
+                    let effects = super::dry_run::start(state, &self.template, form);
+                    if effects.is_empty() {
+                        self.error = Some("Some values are not valid: alt-e goes to the first".into());
+                    }
+                    Outcome::stay(effects)
+                }
+                _ => Outcome::none(),
+            },
             _ => Outcome::none(),
         }
     }
