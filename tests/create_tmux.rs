@@ -131,7 +131,7 @@ fn every_field_kind_keyboard_only_with_a_server_400_on_its_field() {
     tmux.type_text("ops@localhost");
     tmux.send(&["C-n"]);
     let review = tmux.wait_for("● Review");
-    for shown in ["billing-ledger", "gold", "component:default/payments-service", "ops@localhost"] {
+    for shown in ["billing-ledger", "gold", "component:default/payments-service", "ops@localhost", "d dry-run"] {
         assert!(review.contains(shown), "{shown}: {review}");
     }
     // A dry-run of it: the server's 400 says why, and esc finds it on the field.

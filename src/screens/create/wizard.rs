@@ -61,7 +61,9 @@ pub fn ready(state: &mut State, template: &str, result: Result<Box<Prepared>, St
                 if let Some(group) = &wizard.for_group {
                     initial.insert("owner".into(), Value::String(group.clone()));
                 }
-                Phase::Filling { form: Box::new(Form::with_values(spec, &initial)), pickers: Box::new(pickers) }
+                let mut form = Form::with_values(spec, &initial);
+                form.review_hint = Some("enter create · d dry-run · ctrl-p back · esc leave".into());
+                Phase::Filling { form: Box::new(form), pickers: Box::new(pickers) }
             }
             Err(e) => Phase::Failed(crate::sanitize::clean_line(&e)),
         };
