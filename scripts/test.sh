@@ -14,6 +14,7 @@ command -v kubectl >/dev/null 2>&1 || need_apt+=(kubernetes-client)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
 # tests/actions_tmux.rs: `less` as a suspend action (slim images lack it).
 command -v less >/dev/null 2>&1 || need_apt+=(less)
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing ${need_apt[*]} (apt-get)"
   if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi

@@ -24,6 +24,8 @@ pub struct AppOptions {
     pub runbook_annotations: Vec<String>,
     /// Configured instances, for `:instance NAME`.
     pub instances: Vec<crate::config::Instance>,
+    /// Where a folder source's templates dry-run (config `default_instance`, else the only instance).
+    pub dry_run_server: Option<crate::config::Instance>,
     /// `callboard REF|NAME`: the entity to start on.
     pub start_at: Option<String>,
     /// Problems with the config to show once the screen is up (key collisions).
@@ -37,6 +39,7 @@ pub struct AppOptions {
 pub async fn run(options: AppOptions) -> anyhow::Result<()> {
     let (tx, mut rx) = unbounded_channel::<Msg>();
     let mut state = State::new(options.source.label(), options.keymap, unix_now());
+    state.tls_unverified = options.source.tls_warning().is_some();
     state.monochrome = options.monochrome;
     state.start_at = options.start_at;
     for warning in options.warnings {
@@ -56,6 +59,7 @@ pub async fn run(options: AppOptions) -> anyhow::Result<()> {
         state.actions.web_url = Some(web.trim_end_matches('/').to_string());
     }
     crate::screens::health::enable(&mut state, &options.health);
+    state.dry_run_server = options.dry_run_server;
     state.instances = options.instances.iter().map(|i| i.name.clone()).collect();
     let history_path = crate::history::path_for(&options.source);
     (state.search_history, state.palette_history) = crate::history::load(&history_path);

@@ -82,6 +82,12 @@ pub struct Instance {
     /// Most seconds one sync may take, waits for Retry-After included.
     #[serde(default = "default_sync_timeout")]
     pub sync_timeout: u64,
+    /// Accept any TLS certificate from this instance (and any host name in
+    /// it). Off by default; when on, every run warns and the TUI's status bar
+    /// says so for as long as this instance is the source. For a private CA,
+    /// `ca_file` is the safe choice.
+    #[serde(default)]
+    pub insecure_skip_tls_verify: bool,
 }
 
 fn default_connect_timeout() -> u64 {

@@ -67,6 +67,8 @@ pub enum Effect {
     Docs(crate::docs::effects::DocsEffect),
     /// Scaffolder: a template's form, creating and following tasks.
     Scaffolder(crate::exec::scaffolder::ScaffolderEffect),
+    /// A template's dry-run (`d` on the form's review).
+    DryRun(crate::exec::dry_run::DryRunEffect),
     /// Actions: commands, Backstage's Actions Registry, refresh.
     Action(crate::actions::ActionEffect),
     /// Needs the terminal itself.

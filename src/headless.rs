@@ -33,6 +33,7 @@ impl Headless {
         }
         let (catalog, info) = load_catalog(&cache)?;
         let mut state = State::new(source.label(), Keymap::default_map(), now);
+        state.tls_unverified = source.tls_warning().is_some();
         state.width = width;
         state.height = height;
         let jobs = Inline::new(source.clone());

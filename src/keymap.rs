@@ -26,6 +26,8 @@ pub enum Context {
     Overlay,
     Templates,
     Form,
+    /// A template's dry-run result.
+    DryRun,
     Task,
     /// `:tasks`, the scaffolder's recent tasks.
     Tasks,
@@ -49,6 +51,7 @@ impl Context {
             Context::Overlay => "Pickers, help and palette",
             Context::Templates => "Templates (type to filter)",
             Context::Form => "Template form (tab and shift-tab move between fields)",
+            Context::DryRun => "Dry-run result (files, log, output)",
             Context::Task => "Scaffolder task",
             Context::Tasks => "Scaffolder tasks (type to filter)",
         }
@@ -100,6 +103,8 @@ pub enum Command {
     /// Create from a template (the scaffolder).
     Create,
     CancelTask,
+    /// Dry-run the template with the form's values.
+    DryRun,
     /// Ask the scaffolder to run a failed or cancelled task again.
     RetryTask,
     /// The task's template form again, filled with the task's values.

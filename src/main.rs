@@ -31,6 +31,10 @@ fn run(cli: Cli) -> Result<(), callboard::cli::Exit> {
         eprintln!("callboard: warning: {warning}");
     }
     let source = Source::select(&cli.global.choice(), &config)?;
+    if let Some(warning) = source.tls_warning() {
+        tracing::warn!("{warning}");
+        eprintln!("callboard: warning: {warning}");
+    }
     match cli.command {
         Some(command) => {
             let mut config = config;
@@ -64,6 +68,7 @@ fn run(cli: Cli) -> Result<(), callboard::cli::Exit> {
                     me: config.me.clone(),
                     runbook_annotations: config.runbooks.annotations.clone(),
                     instances: config.instances.clone(),
+                    dry_run_server: callboard::exec::dry_run::server_for_folder(&config),
                     start_at: cli.entity,
                     warnings,
                     health: config.health.clone(),

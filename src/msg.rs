@@ -56,6 +56,8 @@ pub enum Msg {
         label: String,
         /// Backstage base URL, for docs and server search; None for files.
         server: Option<String>,
+        /// TLS certificates are not checked for this source (the status bar says so).
+        tls_unverified: bool,
     },
     /// Runbooks, doc pages and Backstage search results.
     Docs(crate::docs::effects::DocsMsg),
@@ -89,4 +91,5 @@ pub enum Msg {
     /// Back from Ctrl-Z: everything is drawn again.
     Resumed,
     Scaffolder(crate::exec::scaffolder::ScaffolderMsg),
+    DryRun(crate::exec::dry_run::DryRunMsg),
 }

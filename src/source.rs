@@ -26,6 +26,19 @@ pub struct SourceChoice {
 }
 
 impl Source {
+    /// The warning owed when this source's TLS certificates are not checked
+    /// (`insecure_skip_tls_verify`): None for every other source.
+    pub fn tls_warning(&self) -> Option<String> {
+        match self {
+            Source::Instance(i) if i.insecure_skip_tls_verify => Some(format!(
+                "TLS certificates of instance `{}` ({}) are NOT verified (insecure_skip_tls_verify = true): \
+                 anyone on the path can read and change what it sends, the token included",
+                i.name, i.url
+            )),
+            _ => None,
+        }
+    }
+
     /// Flags first, then `default_instance`, then the only instance, then the demo.
     pub fn select(choice: &SourceChoice, config: &Config) -> anyhow::Result<Source> {
         if choice.demo {

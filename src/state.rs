@@ -50,6 +50,8 @@ pub enum SyncStatus {
 
 pub struct State {
     pub source_label: String,
+    /// The source's TLS certificates are not checked: the status bar says so, always.
+    pub tls_unverified: bool,
     pub catalog: Arc<Catalog>,
     pub info: CatalogInfo,
     pub list: ListState,
@@ -70,6 +72,8 @@ pub struct State {
     pub sync_interval: i64,
     /// Names of the configured instances, for `:instance`.
     pub instances: Vec<String>,
+    /// Where a folder source's templates dry-run (`d` on a form's review).
+    pub dry_run_server: Option<crate::config::Instance>,
     /// The user's own ref (config `me`), for "owned by me".
     pub me: Option<String>,
     /// Doc viewer settings (runbook annotations, browser or not) and request ids.
@@ -108,6 +112,7 @@ impl State {
     pub fn new(source_label: String, keymap: Keymap, now: i64) -> State {
         State {
             source_label,
+            tls_unverified: false,
             catalog: Arc::new(Catalog::default()),
             info: CatalogInfo::default(),
             list: ListState::default(),
@@ -124,6 +129,7 @@ impl State {
             sync_interval: 0,
             me: None,
             instances: Vec::new(),
+            dry_run_server: None,
             docs: Default::default(),
             last_sync_started: now,
             health: crate::screens::health::HealthState::new(),

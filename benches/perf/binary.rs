@@ -43,9 +43,15 @@ fn list_ready(labels: &[String], entities: usize) -> impl Fn(&str) -> bool + '_ 
     move |screen: &str| screen.contains(&count) && labels.iter().all(|l| screen.contains(l.as_str()))
 }
 
+/// The binary under test: `CALLBOARD_BENCH_BIN` names another build (A/B runs
+/// of two builds on the same fixture, interleaved so machine load hits both).
+pub fn bin_under_test() -> String {
+    std::env::var("CALLBOARD_BENCH_BIN").unwrap_or_else(|_| BIN.to_string())
+}
+
 fn start(fixture: &Fixture) -> Pty {
     let dir = fixture.dir.display().to_string();
-    Pty::spawn(BIN, &["--catalog-dir", &dir], &env_refs(fixture), COLS, ROWS)
+    Pty::spawn(&bin_under_test(), &["--catalog-dir", &dir], &env_refs(fixture), COLS, ROWS)
 }
 
 /// Process start → the list with its first rows on screen, `runs` times.

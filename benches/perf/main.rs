@@ -2,7 +2,7 @@
 //! Run them all with `scripts/bench.sh` (or `cargo bench --bench perf`).
 //!
 //! cargo bench --bench perf -- [--sizes 10k,100k,250k] [--only NAME,...] [--quick]
-//! NAME: load, keys, match, start, typing, rss, who, files, sync, health, capture
+//! NAME: load, keys, match, start, typing, form, form-pty, rss, who, files, sync, health, capture
 
 // The same allocator as the binary, so in-process figures match it.
 #[global_allocator]
@@ -12,6 +12,8 @@ mod binary;
 mod capture;
 mod engines;
 mod fixtures;
+mod form;
+mod form_pty;
 mod health;
 mod keys;
 mod load;
@@ -66,7 +68,7 @@ fn main() {
     println!("# callboard benchmarks ({} rounds)", rounds);
     println!("machine: {}", machine());
     // Benches of their own fixtures (health, sync) need no generated catalog.
-    let sized = ["load", "keys", "match", "start", "typing", "rss", "who", "files"];
+    let sized = ["load", "keys", "match", "start", "typing", "form", "form-pty", "rss", "who", "files"];
     let sizes = if args.only.is_empty() || sized.iter().any(|s| args.only.contains(*s)) {
         args.sizes.clone()
     } else {
@@ -84,6 +86,13 @@ fn main() {
             let k = keys::headless(&fixture, rounds);
             println!("keystroke → results frame, headless 160x48: {}", k.per_key.show());
             println!("  first key of each query (widest search): {}", k.first_key.show());
+        }
+        if want("form") {
+            let f = form::typing(&fixture, rounds);
+            println!("form: keystroke → frame, headless 160x48, pickers over {} entities:", f.entities);
+            println!("  text field: {}", f.text.show());
+            println!("  EntityPicker, no filter: {}", f.picker.show());
+            println!("  EntityPicker, kind Component + spec.type service: {}", f.filtered.show());
         }
         if want("match") {
             let e = engines::compare(&fixture, "payments-api");
@@ -117,6 +126,13 @@ fn main() {
                 println!("  fzf in the same pty, to the key's last byte: {}", settle.show());
                 println!("  fzf bytes per key: median {:.0} B, p99 {:.0} B", bytes.p50, bytes.p99);
             }
+        }
+        if want("form-pty") && n == 10_000 {
+            let f = form_pty::typing(&fixture, rounds);
+            println!("scaffolder form, real binary, pty 160x48, EntityPicker over every entity:");
+            println!("  key → its frame's last byte, a text field: {}", f.text_field.show());
+            println!("  key → its frame's last byte, the picker's query (choices re-ranked): {}", f.picker.show());
+            println!("  picker's line for the whole query: {}", f.top_choice);
         }
         if want("who") && n == 100_000 {
             let runs = if args.quick { 5 } else { 20 };

@@ -47,6 +47,10 @@ pub enum BackstageError {
     #[error("cannot connect to {url}: {detail}; check that the server is up and the url is right")]
     Connect { url: String, detail: String },
 
+    /// Retrying cannot help, and "is the server up?" would mislead.
+    #[error("the server at {url} sent a certificate callboard does not trust ({detail}); if a private CA signed it, name the CA's PEM file in the instance's `ca_file`")]
+    Certificate { url: String, detail: String },
+
     #[error("no answer from {url} within {secs}s; the server may be overloaded (raise request_timeout in the config if it is just slow)")]
     Timeout { url: String, secs: u64 },
 

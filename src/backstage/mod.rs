@@ -6,6 +6,7 @@ pub mod actions;
 pub mod auth;
 pub mod budget;
 pub mod catalog;
+pub mod dry_run;
 pub mod error;
 pub mod retry;
 pub mod scaffolder;
@@ -113,6 +114,9 @@ impl Client {
             // Bodies are decompressed here rather than by reqwest, so that the
             // bytes on the wire can be counted.
             .no_gzip();
+        if instance.insecure_skip_tls_verify {
+            builder = builder.danger_accept_invalid_certs(true);
+        }
         if let Some(path) = &instance.ca_file {
             let ca_err = |detail: String| BackstageError::CaFile { path: path.display().to_string(), detail };
             let pem = std::fs::read(path).map_err(|e| ca_err(e.to_string()))?;
@@ -341,7 +345,10 @@ impl Client {
     fn transport_error(&self, err: &reqwest::Error, shown: &str) -> Failure {
         let url = shown.to_string();
         let detail = root_cause(err);
-        let error = if err.is_connect() {
+        // rustls says "invalid peer certificate: UnknownIssuer / NotValidForName / Expired …".
+        let error = if err.is_connect() && detail.contains("certificate") {
+            BackstageError::Certificate { url, detail }
+        } else if err.is_connect() {
             BackstageError::Connect { url, detail }
         } else if err.is_timeout() {
             BackstageError::Timeout { url, secs: self.request_timeout.as_secs() }

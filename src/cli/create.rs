@@ -28,14 +28,7 @@ pub fn run(
     let client = Client::new(instance).map_err(|e| Exit::new(1, e.to_string()))?;
     let schema = runtime.block_on(client.parameter_schema(&template)).map_err(|e| Exit::new(1, e.to_string()))?;
     let spec = FormSpec::from_parameter_node(&schema).map_err(|e| Exit::new(1, format!("{template}: {e}")))?;
-    let mut form = Form::with_values(spec, &initial);
-    if !form.check_all() {
-        let mut message = format!("{template}: the values are not valid (page {}):", form.page() + 1);
-        for (label, problem) in form.problems() {
-            message.push_str(&format!("\n  {label}: {problem}"));
-        }
-        return Err(Exit::new(2, message));
-    }
+    let form = checked_form(spec, &initial, &template)?;
     let (values, secrets) = (form.values(), form.secrets());
     for key in initial.keys().filter(|k| !values.contains_key(*k) && !secrets.contains_key(*k)) {
         // Never silently: a mistyped key, or a field a condition hides.
@@ -61,9 +54,23 @@ pub fn run(
     }
 }
 
+/// The form filled from the flags, defaults for the rest; exit 2 naming
+/// every invalid field of the first bad page.
+pub(super) fn checked_form(spec: FormSpec, initial: &Map<String, Value>, template: &EntityRef) -> Result<Form, Exit> {
+    let mut form = Form::with_values(spec, initial);
+    if !form.check_all() {
+        let mut message = format!("{template}: the values are not valid (page {}):", form.page() + 1);
+        for (label, problem) in form.problems() {
+            message.push_str(&format!("\n  {label}: {problem}"));
+        }
+        return Err(Exit::new(2, message));
+    }
+    Ok(form)
+}
+
 /// `--values FILE` (YAML or JSON object), then each `--set key=value` (the
 /// value read as JSON when it is JSON: numbers, booleans, lists; else text).
-fn initial_values(sets: &[String], values_file: Option<&Path>) -> Result<Map<String, Value>, Exit> {
+pub(super) fn initial_values(sets: &[String], values_file: Option<&Path>) -> Result<Map<String, Value>, Exit> {
     let mut values = Map::new();
     if let Some(path) = values_file {
         let text = std::fs::read_to_string(path).map_err(|e| Exit::new(2, format!("{}: {e}", path.display())))?;

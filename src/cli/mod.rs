@@ -3,6 +3,7 @@
 
 mod action;
 mod create;
+mod create_dry_run;
 mod deps;
 pub mod docs;
 mod docs_show;
@@ -152,9 +153,17 @@ pub enum Command {
         /// A YAML or JSON file of field values (`--set` wins).
         #[arg(long, value_name = "FILE")]
         values: Option<PathBuf>,
-        /// Print the task's id, status and output as JSON.
+        /// Print the task's id, status and output as JSON (with --dry-run: the whole result).
         #[arg(long)]
         json: bool,
+        /// Run the steps as a dry-run: nothing is created; the log, the files they would
+        /// produce and the output are shown. Exit 0 if every step completed.
+        #[arg(long)]
+        dry_run: bool,
+        /// With --dry-run from a folder source: the instance to run it on
+        /// (default: `default_instance`, else the only instance).
+        #[arg(long, value_name = "INSTANCE", requires = "dry_run")]
+        on: Option<String>,
     },
 }
 
@@ -243,7 +252,17 @@ pub fn run_with_config(command: Command, source: &Source, config: &crate::config
     if let Command::Sync { full } = command {
         return sync::run(source, full);
     }
-    if let Command::Create { template, set, values, json } = &command {
+    if let Command::Create { template, set, values, json, dry_run: true, on } = &command {
+        let args = create_dry_run::DryRunArgs {
+            template,
+            sets: set,
+            values_file: values.as_deref(),
+            as_json: *json,
+            on: on.as_deref(),
+        };
+        return create_dry_run::run(source, config, args);
+    }
+    if let Command::Create { template, set, values, json, .. } = &command {
         return create::run(source, template, set, values.as_deref(), *json);
     }
     let (cache, refresh) = open_current(source, unix_now())?;

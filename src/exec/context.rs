@@ -50,6 +50,12 @@ impl JobContext {
         })
     }
 
+    /// `[health]`, where health is wanted: enough to work out which probes an
+    /// entity has without building the runner.
+    pub fn health_config(&self) -> Option<&Arc<crate::health::HealthConfig>> {
+        self.health_config.as_ref()
+    }
+
     /// The health runner, made on first use; None where health is not wanted.
     pub fn health(&self) -> Option<&crate::health::Runner> {
         let config = self.health_config.as_ref()?;

@@ -10,16 +10,18 @@ use crate::msg::Msg;
 use std::collections::HashSet;
 
 pub async fn probe(keys: Vec<String>, skip: Vec<String>, cx: &JobContext, out: &Outbox) {
-    let Some(runner) = cx.health().cloned() else { return };
+    // The runner (and its TLS client, ≈ 5 MB and a few ms) is built only once
+    // some entity on screen has a probe: a catalog without any never pays.
+    let Some(config) = cx.health_config().cloned() else { return };
     let path = cx.source.cache_path();
-    let planner = runner.clone();
+    let planner = config.clone();
     let planned = cpu(move || -> Vec<(String, Vec<ProbeSpec>)> {
         // An unreadable cache plans nothing; the next plan asks again.
         let Ok(cache) = Cache::open(&path) else { return Vec::new() };
         keys.into_iter()
             .map(|key| {
                 let specs = match cache.raw(&key) {
-                    Ok(Some(raw)) => probes_for(&raw, planner.config()),
+                    Ok(Some(raw)) => probes_for(&raw, &planner),
                     _ => Vec::new(),
                 };
                 (key, specs)
@@ -32,7 +34,7 @@ pub async fn probe(keys: Vec<String>, skip: Vec<String>, cx: &JobContext, out: &
     let mut to_run = Vec::new();
     let mut problems = Vec::new();
     for spec in planned.iter().flat_map(|(_, specs)| specs) {
-        if let Some(problem) = config_problem(spec, runner.config()) {
+        if let Some(problem) = config_problem(spec, &config) {
             if !problems.contains(&problem) {
                 problems.push(problem);
             }
@@ -48,6 +50,7 @@ pub async fn probe(keys: Vec<String>, skip: Vec<String>, cx: &JobContext, out: &
     if to_run.is_empty() {
         return;
     }
+    let Some(runner) = cx.health() else { return };
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     runner.submit(to_run, tx);
     // Forwarding runs on a task of its own: when a newer job for the same

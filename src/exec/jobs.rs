@@ -70,6 +70,7 @@ pub async fn run(effect: Effect, cx: Arc<JobContext>, out: Outbox) {
             }
         }
         Effect::Scaffolder(effect) => super::scaffolder::run(effect, &cx, &out).await,
+        Effect::DryRun(effect) => super::dry_run::run(effect, &cx, &out).await,
         Effect::Probe { keys, skip, .. } => super::health::probe(keys, skip, &cx, &out).await,
         Effect::SaveHealth { results } => {
             let path = cx.source.cache_path();

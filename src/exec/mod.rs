@@ -9,6 +9,7 @@
 //! belonged to the old one.
 
 pub mod context;
+pub mod dry_run;
 pub mod edit;
 mod health;
 mod jobs;
@@ -48,6 +49,8 @@ pub enum JobKey {
     /// One capture pane's command.
     Capture(u64),
     ActionList,
+    /// A template's dry-run: the newest values win.
+    DryRun,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,6 +98,7 @@ pub fn plan(effect: &Effect) -> (Option<(JobKey, Policy)>, Kind) {
             (Some((JobKey::Task(task.clone()), Policy::KeepRunning)), Kind::Network)
         }
         Effect::Scaffolder(_) => (None, Kind::Network),
+        Effect::DryRun(_) => (Some((JobKey::DryRun, Policy::Replace)), Kind::Network),
         Effect::Probe { scope, .. } => (Some((JobKey::Probe(scope), Policy::Replace)), Kind::Probe),
         Effect::SaveHealth { .. } | Effect::LoadHealth => (None, Kind::Cpu),
         Effect::Action(a) => {
@@ -234,7 +238,11 @@ impl Executor {
             Source::Instance(i) => Some(i.url.trim_end_matches('/').to_string()),
             _ => None,
         };
-        let _ = self.tx.send(Msg::SourceChanged { label: source.label(), server });
+        let _ = self.tx.send(Msg::SourceChanged {
+            label: source.label(),
+            server,
+            tls_unverified: source.tls_warning().is_some(),
+        });
         self.cx = Arc::new(JobContext::with_health(Arc::new(source), self.health.clone()));
         self.spawn(Effect::LoadCatalog);
         self.spawn(Effect::Sync { full: false });

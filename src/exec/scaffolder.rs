@@ -148,19 +148,40 @@ async fn prepare(
         }
         _ => {
             let (path, key) = (cx.source.cache_path(), template.to_string());
-            let raw = tokio::task::spawn_blocking(move || Cache::open(&path).ok()?.raw(&key).ok().flatten())
-                .await
-                .ok()
-                .flatten()
-                .ok_or_else(|| format!("{template} is not in the cache"))?;
+            let read = tokio::task::spawn_blocking(move || {
+                let raw = Cache::open(&path).ok()?.raw(&key).ok().flatten()?;
+                let written = parameters_as_written(&raw, &key);
+                Some((raw, written))
+            });
+            let (raw, written) = read.await.ok().flatten().ok_or_else(|| format!("{template} is not in the cache"))?;
             let title = raw.pointer("/metadata/title").and_then(Value::as_str).map(str::to_string);
-            let parameters = Node::from_json(raw.pointer("/spec/parameters").unwrap_or(&Value::Null));
+            let parameters =
+                written.unwrap_or_else(|| Node::from_json(raw.pointer("/spec/parameters").unwrap_or(&Value::Null)));
             FormSpec::from_parameters(title.as_deref(), &parameters).map_err(|e| e.to_string())?
         }
     };
     let pickers =
         tokio::task::spawn_blocking(move || picker_index(&catalog, me.as_deref())).await.map_err(|e| e.to_string())?;
     Ok(Prepared { spec, pickers })
+}
+
+/// A folder source's template read again from its file, for its parameters
+/// in the order they were written: the cache keeps JSON whose objects have
+/// sorted keys, and a form shows fields in the template's order (as
+/// Backstage does). None when the file cannot be read or no longer holds the
+/// template; the cache's copy is used then.
+fn parameters_as_written(raw: &Value, key: &str) -> Option<Node> {
+    use crate::catalog::files::{split_documents, MANAGED_BY_LOCATION};
+    let annotation = format!("/metadata/annotations/{}", MANAGED_BY_LOCATION.replace('/', "~1"));
+    let file = raw.pointer(&annotation)?.as_str()?.strip_prefix("file:")?;
+    let text = std::fs::read_to_string(file).ok()?;
+    split_documents(&text).into_iter().find_map(|doc| {
+        let node: Node = serde_yaml::from_str(&doc.text).ok()?;
+        let (kind, name) = (node.at("kind").as_str()?, node.at("metadata").at("name").as_str()?);
+        let namespace = node.at("metadata").at("namespace").as_str().unwrap_or("default");
+        let this = EntityRef::parse(&format!("{kind}:{namespace}/{name}"), None, "default").ok()?;
+        (this.key() == key).then(|| node.at("spec").at("parameters").clone())
+    })
 }
 
 /// Every entity as the pickers filter it (`kind`, `spec.type`, `metadata.tags`,

@@ -133,7 +133,7 @@ impl Form {
 
     fn footer_text(&self) -> String {
         if self.on_review() {
-            return "enter create · ctrl-p back · esc leave".into();
+            return self.review_hint.clone().unwrap_or_else(|| "enter create · ctrl-p back · esc leave".into());
         }
         let last = self.page + 1 == self.spec.steps.len();
         format!(

@@ -128,6 +128,8 @@ pub struct Form {
     /// After a "next" that failed, every problem shows, touched or not.
     show_all: bool,
     view: view::ViewState,
+    /// The review page's keys, as its owner binds them (the wizard adds `d`).
+    pub review_hint: Option<String>,
 }
 
 impl Form {
@@ -149,6 +151,7 @@ impl Form {
             touched: HashSet::new(),
             show_all: false,
             view: view::ViewState::default(),
+            review_hint: None,
         };
         // Defaults of every page, so conditions on later pages see them too.
         for page in 0..form.spec.steps.len() {

@@ -79,8 +79,9 @@ fn handle(state: &mut State, msg: Msg) -> Vec<Effect> {
             screens::actions::on_entity_loaded(state, &key)
         }
         Msg::Sync(event) => on_sync(state, event),
-        Msg::SourceChanged { label, server } => {
+        Msg::SourceChanged { label, server, tls_unverified } => {
             state.source_label = label;
+            state.tls_unverified = tls_unverified;
             state.actions.remote = crate::actions::Remote::NotAsked;
             state.actions.web_url = server.clone();
             state.docs.server = server;
@@ -128,6 +129,7 @@ fn handle(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Action(msg) => screens::actions::on_msg(state, msg),
         Msg::Resumed => Vec::new(),
         Msg::Scaffolder(msg) => screens::create::on_msg(state, msg),
+        Msg::DryRun(msg) => screens::create::dry_run::on_msg(state, msg),
         Msg::ProbesPlanned(planned) => {
             screens::health::planned(state, planned);
             Vec::new()

@@ -103,7 +103,8 @@ impl Prompt {
         let schema = crate::form::Node::from_json(&action.schema.input);
         let spec = crate::form::FormSpec::single(&action.title, &schema);
         let initial = prefilled.as_object().cloned().unwrap_or_default();
-        let form = crate::form::Form::with_values(spec, &initial);
+        let mut form = crate::form::Form::with_values(spec, &initial);
+        form.review_hint = Some("enter run the action · ctrl-p back · esc leave".into());
         Prompt {
             key: key.into(),
             step: PromptStep::Form { action: Box::new(action), form: Box::new(form), confirming: false },

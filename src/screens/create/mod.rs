@@ -2,6 +2,7 @@
 //! template, "create for this team" from a group), fill its form, create a
 //! task and follow it live to its output links.
 
+pub mod dry_run;
 pub mod rerun;
 pub mod task;
 pub mod templates;

@@ -70,7 +70,9 @@ pub fn ready(state: &mut State, template: &str, result: Result<Box<Prepared>, St
                 if let Some(group) = &wizard.for_group {
                     initial.insert("owner".into(), Value::String(group.clone()));
                 }
-                Phase::Filling { form: Box::new(Form::with_values(spec, &initial)), pickers: Box::new(pickers) }
+                let mut form = Form::with_values(spec, &initial);
+                form.review_hint = Some("enter create · d dry-run · ctrl-p back · esc leave".into());
+                Phase::Filling { form: Box::new(form), pickers: Box::new(pickers) }
             }
             Err(e) => Phase::Failed(crate::sanitize::clean_line(&e)),
         };
@@ -177,9 +179,19 @@ impl Screen for Wizard {
         Outcome::none()
     }
 
-    fn on_command(&mut self, _state: &mut State, command: Command) -> Outcome {
+    fn on_command(&mut self, state: &mut State, command: Command) -> Outcome {
         match command {
             Command::Back => Outcome::close(),
+            Command::DryRun => match &mut self.phase {
+                Phase::Filling { form, .. } if form.on_review() && !self.submitting => {
+                    let effects = super::dry_run::start(state, &self.template, form);
+                    if effects.is_empty() {
+                        self.error = Some("Some values are not valid: alt-e goes to the first".into());
+                    }
+                    Outcome::stay(effects)
+                }
+                _ => Outcome::none(),
+            },
             _ => Outcome::none(),
         }
     }

@@ -26,8 +26,9 @@ pub struct ListState {
     pub anchor: Option<String>,
     /// Only entities owned by me or my groups.
     pub mine: bool,
-    /// A command on the selection typed while a search was running.
-    pub pending: Option<crate::keymap::Command>,
+    /// Moves and commands on the selection typed while a search was running,
+    /// in order: replayed on its results (type-ahead over a slow link).
+    pub pending: Vec<crate::keymap::Command>,
     /// Show the preview pane when the terminal is wide enough (`p` toggles;
     /// kept for the session only).
     pub preview: bool,
@@ -46,7 +47,7 @@ impl Default for ListState {
             searching: false,
             anchor: None,
             mine: false,
-            pending: None,
+            pending: Vec::new(),
             preview: true,
         }
     }

@@ -11,10 +11,15 @@ use crossterm::event::KeyEvent;
 use std::sync::Arc;
 
 pub fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
-    // A command on "the selected entity" typed before the results of the
-    // query arrived must act on those results, not on the old list.
-    if crate::keymap::ON_SELECTION.contains(&command) && state.list.searching {
-        state.list.pending = Some(command);
+    // A move, or a command on "the selected entity", typed before the results
+    // of the query arrived must act on those results, not on the old list
+    // (whose selection the results would then reset).
+    let moves = matches!(
+        command,
+        Command::Up | Command::Down | Command::PageUp | Command::PageDown | Command::Top | Command::Bottom
+    );
+    if (moves || crate::keymap::ON_SELECTION.contains(&command)) && state.list.searching {
+        state.list.pending.push(command);
         return Vec::new();
     }
     let page = list_rows(state.height);
@@ -111,6 +116,8 @@ pub fn on_typing(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match state.list.input.on_key(key) {
         InputOutcome::Changed => {
             state.search_history.reset();
+            // Back to typing: moves made on the last query's results are void.
+            state.list.pending.clear();
             start_search(state)
         }
         InputOutcome::Moved | InputOutcome::Ignored => Vec::new(),
@@ -195,10 +202,15 @@ pub fn search_done(state: &mut State, generation: u64, hits: Arc<Vec<Hit>>) -> V
         None => state.list.selected = state.list.selected.min(state.list.hits.len().saturating_sub(1)),
     }
     keep_selection_visible(state);
-    match state.list.pending.take() {
-        Some(command) if state.screens.is_empty() => on_command(state, command),
-        _ => Vec::new(),
+    let mut effects = Vec::new();
+    for command in std::mem::take(&mut state.list.pending) {
+        // Once a command opened a screen, the rest were meant for the list.
+        if !state.screens.is_empty() {
+            break;
+        }
+        effects.extend(on_command(state, command));
     }
+    effects
 }
 
 /// Scroll so the cursor is on screen, moving as little as possible.

@@ -22,6 +22,7 @@ pub fn render(frame: &mut Frame, state: &State, scroll: usize, filter: &str, the
         Context::DocList,
         Context::Templates,
         Context::Form,
+        Context::DryRun,
         Context::Task,
         Context::Tasks,
         Context::Health,

@@ -40,10 +40,12 @@ pub fn title_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
 }
 
 pub fn status_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let mut spans = vec![
-        Span::styled(format!(" {} ", state.source_label), theme.key()),
-        Span::raw(format!("· {} ", crate::plural::count(state.catalog.len(), "entity", "entities"))),
-    ];
+    let mut spans = vec![Span::styled(format!(" {} ", state.source_label), theme.key())];
+    // First, so no width ever cuts it off: this source's answers may not be its own.
+    if state.tls_unverified {
+        spans.push(Span::styled("· TLS UNVERIFIED ", theme.crit()));
+    }
+    spans.push(Span::raw(format!("· {} ", crate::plural::count(state.catalog.len(), "entity", "entities"))));
     if !state.list.applied_query.is_empty() {
         let n = state.list.hits.len();
         spans.push(Span::raw(format!("· {n} {} ", if n == 1 { "match" } else { "matches" })));
