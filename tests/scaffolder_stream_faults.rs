@@ -44,13 +44,17 @@ fn client(url: &str) -> Client {
 
 /// Follow t1 with a one-second idle limit; the ids delivered, in order.
 fn follow(server: &FakeServer) -> (Result<Followed, String>, Vec<u64>, Duration) {
+    follow_after(server, None)
+}
+
+fn follow_after(server: &FakeServer, after: Option<u64>) -> (Result<Followed, String>, Vec<u64>, Duration) {
     let client = client(&server.url());
     let mut ids = Vec::new();
     let started = Instant::now();
     let result = block_on(async {
         tokio::time::timeout(
             Duration::from_secs(30),
-            client.follow_task("t1", None, Duration::from_secs(1), |events| ids.extend(events.iter().map(|e| e.id))),
+            client.follow_task("t1", after, Duration::from_secs(1), |events| ids.extend(events.iter().map(|e| e.id))),
         )
         .await
     })
@@ -139,4 +143,27 @@ fn garbage_stream_and_failing_polls_end_with_a_clear_error() {
     assert!(error.contains("not JSON") && error.contains("<html>oops</html>"), "{error}");
     assert!(error.contains("400"), "{error}");
     assert!(took < Duration::from_secs(15), "{took:?}");
+}
+
+/// Reattaching after everything was seen: the server re-sends only the old
+/// completion (it always does), which ends the follow; nothing is delivered twice.
+#[test]
+fn an_old_completion_ends_a_follow_that_has_seen_everything() {
+    for stream in [true, false] {
+        let server = FakeServer::start(move |_, seen| match (seen.target.starts_with(STREAM), stream) {
+            (true, true) => Reply::Stream {
+                content_type: "text/event-stream",
+                chunks: vec![format!("event: completion\ndata: {}\n\n", event(13))],
+                hang: false,
+            },
+            (true, false) => Reply::Json(404, vec![], "{}".into()),
+            (false, _) => Reply::Json(200, vec![], json!([event(13)]).to_string()),
+        });
+        let (result, ids, took) = follow_after(&server, Some(13));
+        let followed = result.unwrap();
+        assert!(ids.is_empty(), "{ids:?}");
+        assert_eq!((followed.streamed, followed.polled, followed.last), (0, 0, Some(13)));
+        assert_eq!(polled_after(&server).len(), usize::from(!stream), "{:?}", server.seen());
+        assert!(took < Duration::from_secs(5), "{took:?}");
+    }
 }

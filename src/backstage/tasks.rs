@@ -135,9 +135,12 @@ impl Client {
             match self.task_events(id, f.last).await {
                 Ok(events) => {
                     failures = 0;
+                    // Even an old completion ends it: the server re-sends its completion
+                    // on every poll of an ended task, so nothing newer will come.
+                    let ended = events.iter().any(TaskEvent::is_final);
                     let events = fresh(events, &mut f.last);
                     note_cancel(&events, &mut cancelled);
-                    let done = events.iter().any(TaskEvent::is_final) || grace_over(cancelled);
+                    let done = ended || grace_over(cancelled);
                     f.polled += events.len();
                     if !events.is_empty() {
                         on_events(events);
@@ -213,24 +216,32 @@ impl Client {
             let mut events = Vec::new();
             for sse in parser.push(&chunk)? {
                 let value: Value = serde_json::from_str(&sse.data).map_err(|e| {
-                    format!("a `{}` event that is not JSON ({e}): {}", clean_line(&sse.event), clean_line(&sse.data))
+                    format!("a `{}` event that is not JSON ({e}): {}", excerpt(&sse.event), excerpt(&sse.data))
                 })?;
-                let event = TaskEvent::from_json(&value).ok_or_else(|| {
-                    format!("a `{}` event with no id: {}", clean_line(&sse.event), clean_line(&sse.data))
-                })?;
+                let event = TaskEvent::from_json(&value)
+                    .ok_or_else(|| format!("a `{}` event with no id: {}", excerpt(&sse.event), excerpt(&sse.data)))?;
                 events.push(event);
             }
+            let ended = events.iter().any(TaskEvent::is_final);
             let events = fresh(events, &mut f.last);
             note_cancel(&events, cancelled);
-            let done = events.iter().any(TaskEvent::is_final);
             f.streamed += events.len();
             if !events.is_empty() {
                 on_events(events);
             }
-            if done {
+            if ended {
                 return Ok(StreamEnd::Final);
             }
         }
+    }
+}
+
+/// An event's data in an error message: sanitised, and short (it may be a whole page).
+fn excerpt(data: &str) -> String {
+    let line = clean_line(data);
+    match line.char_indices().nth(200) {
+        Some((i, _)) => format!("{}…", &line[..i]),
+        None => line,
     }
 }
 
