@@ -57,8 +57,12 @@ fn tasks_followed_live_listed_retried() {
     let values = json!({"name": name, "owner": "group:default/platform-team", "language": "go", "port": 8080});
     let template = EntityRef::parse_full("template:default/create-service").unwrap();
     let id = block_on(client.create_task(&template, values.as_object().unwrap(), &Map::new())).unwrap();
+    let requests = client.stats().requests;
+    let started = std::time::Instant::now();
     let (followed, events) = follow(&client, &id, None);
+    eprintln!("followed by SSE: {} events in {:.1} s", events.len(), started.elapsed().as_secs_f64());
     assert!(followed.streamed > 0 && followed.polled == 0, "{followed:?}");
+    assert_eq!(client.stats().requests - requests, 1, "the whole task over one request");
     assert_eq!(followed.fell_back, None);
     assert!(increasing(&events), "no event twice, in order: {events:?}");
     assert_eq!(events.last().unwrap().kind, "completion");
