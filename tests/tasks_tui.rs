@@ -201,3 +201,23 @@ fn retry_is_not_offered_when_the_template_has_no_recovery() {
     app.keys("R");
     assert!(toasts(&app).contains("allows no retry"), "{}", toasts(&app));
 }
+
+/// The same task reopened from `:tasks` while its screen is still on the
+/// stack: the new screen has what the first one saw.
+#[test]
+fn reopening_a_task_keeps_what_was_seen() {
+    let mut app = Headless::open(demo(), 100, 30, NOW).unwrap();
+    open_tasks(&mut app);
+    app.dispatch(Msg::Scaffolder(ScaffolderMsg::Tasks { result: Ok(list()) }));
+    app.keys("down enter");
+    let task = "7b41d0aa-0002".to_string();
+    let seen = vec![event(40, "log", "Beginning step Open the pull request", Some("processing"))];
+    app.dispatch(Msg::Scaffolder(ScaffolderMsg::Events { task: task.clone(), events: seen }));
+    app.keys("T");
+    app.dispatch(Msg::Scaffolder(ScaffolderMsg::Tasks { result: Ok(list()) }));
+    app.keys("down enter");
+    assert_eq!(app.state.screens.iter().filter(|s| s.as_any().is::<TaskView>()).count(), 2);
+    let view = task_view(&app);
+    assert_eq!(view.last_event, Some(40));
+    assert_eq!(view.log.len(), 1, "{:?}", view.log);
+}

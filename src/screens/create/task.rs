@@ -36,6 +36,7 @@ pub struct OutputLink {
     pub url: Option<String>,
 }
 
+#[derive(Clone)]
 pub struct TaskView {
     pub id: String,
     pub title: String,
@@ -59,6 +60,15 @@ pub struct TaskView {
 }
 
 pub fn open(state: &mut State, task: &str, title: &str) -> Vec<Effect> {
+    // The task already open further down (reattached from `:tasks`): a copy with
+    // what it has seen; its follow job, still running, feeds both, and one that
+    // ended is resumed after the last event seen.
+    let seen = crate::screens::all_mut::<TaskView>(state).find(|v| v.id == task).map(|v| v.clone());
+    if let Some(view) = seen {
+        let after = view.last_event;
+        crate::screens::push(state, TaskView { title: title.to_string(), scroll: None, ..view });
+        return vec![Effect::Scaffolder(ScaffolderEffect::Follow { task: task.to_string(), after })];
+    }
     crate::screens::push(
         state,
         TaskView {
