@@ -1,0 +1,73 @@
+//! The committed fuzz corpora (fuzz/corpus/TARGET, minimised with `cargo fuzz
+//! cmin`) and the crashes the fuzzers found (fuzz/regressions/TARGET), replayed
+//! through the same checks the fuzz targets run (callboard::fuzzing). Stable
+//! toolchain, a few seconds: the always-on part of the fuzzing in CI.
+//! Long runs: scripts/fuzz-long.sh (RELIABILITY.md).
+
+use std::path::Path;
+
+fn replay(target: &str) {
+    let check = callboard::fuzzing::TARGETS.iter().find(|(name, _)| *name == target).expect("a target").1;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    let mut inputs = Vec::new();
+    for dir in [root.join("corpus").join(target), root.join("regressions").join(target)] {
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            inputs.extend(entries.flatten().map(|e| e.path()).filter(|p| p.is_file()));
+        }
+    }
+    inputs.sort();
+    assert!(!inputs.is_empty(), "no corpus for {target}");
+    let mut failed = Vec::new();
+    for path in &inputs {
+        let data = std::fs::read(path).unwrap();
+        if std::panic::catch_unwind(|| check(&data)).is_err() {
+            failed.push(path.display().to_string());
+        }
+    }
+    assert!(failed.is_empty(), "{target}: {} of {} inputs fail:\n{}", failed.len(), inputs.len(), failed.join("\n"));
+}
+
+#[test]
+fn every_target_has_a_test_here() {
+    let names: Vec<&str> = callboard::fuzzing::TARGETS.iter().map(|(n, _)| *n).collect();
+    assert_eq!(names, ["query", "entity_ref", "files_source", "markdown", "html", "sanitise", "form"]);
+    for name in names {
+        let target = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("fuzz/fuzz_targets/{name}.rs"));
+        assert!(target.is_file(), "{} missing", target.display());
+    }
+}
+
+#[test]
+fn query_corpus() {
+    replay("query");
+}
+
+#[test]
+fn entity_ref_corpus() {
+    replay("entity_ref");
+}
+
+#[test]
+fn files_source_corpus() {
+    replay("files_source");
+}
+
+#[test]
+fn markdown_corpus() {
+    replay("markdown");
+}
+
+#[test]
+fn html_corpus() {
+    replay("html");
+}
+
+#[test]
+fn sanitise_corpus() {
+    replay("sanitise");
+}
+
+#[test]
+fn form_corpus() {
+    replay("form");
+}
