@@ -14,8 +14,11 @@ use crate::sanitize::{clean_line, clean_multiline, is_invisible_format};
 use crate::search::query::Query;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// A check: panics when the input breaks a property.
+pub type Check = fn(&[u8]);
+
 /// The fuzz targets, by name, with their checks: the corpus replay walks this.
-pub const TARGETS: [(&str, fn(&[u8])); 7] = [
+pub const TARGETS: [(&str, Check); 7] = [
     ("query", query),
     ("entity_ref", entity_ref),
     ("files_source", files_source),
@@ -102,7 +105,9 @@ pub fn doc_texts(doc: &ParsedDoc) -> Vec<(&'static str, &str)> {
     }
     let mut out = vec![("title", doc.title.as_str())];
     for block in &doc.blocks {
-        out.extend(spans(&block.spans).chain(spans(&block.first_prefix)).chain(spans(&block.rest_prefix)).map(|t| ("span", t)));
+        out.extend(
+            spans(&block.spans).chain(spans(&block.first_prefix)).chain(spans(&block.rest_prefix)).map(|t| ("span", t)),
+        );
         if let BlockKind::Table(rows) = &block.kind {
             out.extend(rows.iter().flat_map(|r| r.cells.iter()).flat_map(|c| spans(c)).map(|t| ("cell", t)));
         }

@@ -240,17 +240,21 @@ fn schema() -> impl Strategy<Value = serde_json::Value> {
     let title = prop_oneof![3 => plain(), 1 => hostile()];
     let leaf = prop_oneof![
         title.clone().prop_map(|t| json!({"type": "string", "title": t})),
-        (title.clone(), "[a-z]{0,3}").prop_map(|(t, d)| json!({"type": "string", "title": t, "default": d, "pattern": "^[a-z]+$"})),
+        (title.clone(), "[a-z]{0,3}")
+            .prop_map(|(t, d)| json!({"type": "string", "title": t, "default": d, "pattern": "^[a-z]+$"})),
         prop_oneof![Just("integer"), Just("number")].prop_map(|t| json!({"type": t, "minimum": 1, "maximum": 9})),
         Just(json!({"type": "boolean", "default": true})),
-        prop::collection::vec(hostile(), 1..4).prop_map(|e| json!({"type": "string", "enum": e, "enumNames": ["\u{1b}[2Jx"]})),
+        prop::collection::vec(hostile(), 1..4)
+            .prop_map(|e| json!({"type": "string", "enum": e, "enumNames": ["\u{1b}[2Jx"]})),
         Just(json!({"type": "array", "items": {"type": "string", "enum": ["a", "b"]}, "uniqueItems": true})),
         Just(json!({"type": "array", "items": {"type": "string"}, "minItems": 1})),
         Just(json!({"type": "string", "ui:widget": "password"})),
         Just(json!({"type": "string", "ui:field": "Secret"})),
         Just(json!({"type": "string", "ui:widget": "hidden", "default": "h"})),
         Just(json!({"type": "string", "ui:widget": "textarea"})),
-        Just(json!({"type": "string", "ui:field": "EntityPicker", "ui:options": {"catalogFilter": [{"kind": "Group"}]}})),
+        Just(
+            json!({"type": "string", "ui:field": "EntityPicker", "ui:options": {"catalogFilter": [{"kind": "Group"}]}})
+        ),
         Just(json!({"type": "string", "ui:field": "OwnerPicker"})),
         Just(json!({"type": "string", "ui:field": "RepoUrlPicker", "ui:options": {"allowedHosts": ["github.com"]}})),
         Just(json!({"type": "string", "ui:field": "SomethingCustom"})),
