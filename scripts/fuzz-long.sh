@@ -17,7 +17,12 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(query entity_ref files_source markdown html sanitise form)
 flags=(--sanitizer none -O)
-nice -n 19 cargo +nightly fuzz build "${flags[@]}" >/dev/null 2>&1 || { echo "fuzz build failed"; exit 1; }
+# Built once; the fuzzers then run the binaries directly (`cargo fuzz run`
+# would rebuild whenever src/ changed). FUZZ_NO_BUILD=1 runs what is built.
+if [ -z "${FUZZ_NO_BUILD:-}" ]; then
+  nice -n 19 cargo +nightly fuzz build "${flags[@]}" >/dev/null 2>&1 || { echo "fuzz build failed"; exit 1; }
+fi
+bins=fuzz/target/$(rustc -vV | sed -n 's/^host: //p')/release
 corpus=fuzz/corpus
 if [ -n "${FUZZ_CORPUS:-}" ]; then
   mkdir -p "$FUZZ_CORPUS" && cp -r fuzz/corpus/. "$FUZZ_CORPUS"/ && corpus=$FUZZ_CORPUS
@@ -32,7 +37,8 @@ for t in "${targets[@]}"; do
   while [ "$(date +%s)" -lt "$end" ] && [ $runs -lt 6 ]; do
     left=$((end - $(date +%s)))
     log=fuzz/logs/$t.$runs.log
-    nice -n 19 cargo +nightly fuzz run "${flags[@]}" "$t" "$corpus/$t" $([ -d fuzz/regressions/$t ] && echo fuzz/regressions/$t) -- \
+    mkdir -p "fuzz/artifacts/$t"
+    nice -n 19 "$bins/$t" -artifact_prefix="fuzz/artifacts/$t/" "$corpus/$t" $([ -d fuzz/regressions/$t ] && echo fuzz/regressions/$t) \
       -max_total_time=$left -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 "${dict[@]}" >"$log" 2>&1
     e=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
     # A crash prints no final stats: take the last status line's count.

@@ -71,3 +71,21 @@ fn sanitise_corpus() {
 fn form_corpus() {
     replay("form");
 }
+
+/// Fuzz target `form`, timeout: two properties that both `$ref` the root
+/// doubled the fields at each nesting level, 10,000 of them from a 200-byte
+/// schema and seconds per refresh. Now capped, and the cap said on the form.
+#[test]
+fn a_schema_that_refs_its_root_twice_stops_at_max_fields() {
+    use callboard::form::model::{visible_fields, MAX_FIELDS};
+    use callboard::form::{Form, FormSpec, Node};
+    let schema = serde_json::json!({"type": "object", "properties": {"x": {"$ref": "#"}, "y": {"$ref": "#"}}});
+    let fields = visible_fields(&Node::from_json(&schema), &serde_json::Value::Null);
+    assert_eq!(fields.len(), MAX_FIELDS + 1);
+    assert!(fields.last().unwrap().label.contains("more than 500 fields"), "{:?}", fields.last().unwrap().label);
+    let start = std::time::Instant::now();
+    let reply = serde_json::json!({"steps": [{"schema": schema}]}).to_string();
+    let mut form = Form::new(FormSpec::from_parameter_schema(&reply).unwrap());
+    assert!(form.check_all());
+    assert!(start.elapsed() < std::time::Duration::from_secs(5), "{:?}", start.elapsed());
+}
