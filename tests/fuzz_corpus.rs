@@ -89,3 +89,19 @@ fn a_schema_that_refs_its_root_twice_stops_at_max_fields() {
     assert!(form.check_all());
     assert!(start.elapsed() < std::time::Duration::from_secs(5), "{:?}", start.elapsed());
 }
+
+/// Fuzz target `form`, crash: a RepoUrlPicker's problem quoted the template's
+/// `allowedHosts` raw ("host must be one of github.c\u{7f}m"). Now cleaned.
+#[test]
+fn picker_problems_quoting_the_template_are_clean() {
+    let reply = serde_json::json!({"steps": [{"schema": {"type": "object", "properties": {"r": {
+        "type": "string", "ui:field": "RepoUrlPicker", "default": "gitlab.com?owner=a&repo=b",
+        "ui:options": {"allowedHosts": ["github.c\u{7f}m\u{1b}]0;x\u{7}"]}}}}}]});
+    let mut form = callboard::form::Form::new(callboard::form::FormSpec::from_parameter_schema(&reply.to_string()).unwrap());
+    assert!(!form.check_all());
+    let problems = form.problems();
+    assert!(!problems.is_empty());
+    for (_, problem) in problems {
+        assert!(!problem.chars().any(callboard::fuzzing::unsafe_char), "{problem:?}");
+    }
+}
