@@ -97,7 +97,8 @@ fn picker_problems_quoting_the_template_are_clean() {
     let reply = serde_json::json!({"steps": [{"schema": {"type": "object", "properties": {"r": {
         "type": "string", "ui:field": "RepoUrlPicker", "default": "gitlab.com?owner=a&repo=b",
         "ui:options": {"allowedHosts": ["github.c\u{7f}m\u{1b}]0;x\u{7}"]}}}}}]});
-    let mut form = callboard::form::Form::new(callboard::form::FormSpec::from_parameter_schema(&reply.to_string()).unwrap());
+    let mut form =
+        callboard::form::Form::new(callboard::form::FormSpec::from_parameter_schema(&reply.to_string()).unwrap());
     assert!(!form.check_all());
     let problems = form.problems();
     assert!(!problems.is_empty());
