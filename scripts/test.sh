@@ -30,3 +30,16 @@ fi
 echo "== cargo test"
 # Not --all-targets: benches run whole benchmarks when built as tests.
 cargo test --lib --bins --tests --no-fail-fast "$@"
+
+# The committed fuzz corpora are replayed above (tests/fuzz_corpus.rs). Short
+# fuzz runs are opt-in (FUZZ_SECONDS=30): they need nightly and cargo-fuzz, and
+# the instrumented release build of every dependency alone took 13 minutes on
+# the 2-core machine (RELIABILITY.md section 5).
+if [ -n "${FUZZ_SECONDS:-}" ]; then
+  echo "== fuzzing, ${FUZZ_SECONDS} s per target"
+  rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+  command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz
+  scratch=$(mktemp -d)
+  FUZZ_CORPUS=$scratch scripts/fuzz-long.sh "$FUZZ_SECONDS" | tee "$scratch/summary"
+  rm -rf "$scratch"
+fi

@@ -11,6 +11,8 @@ pub mod docs;
 pub mod effect;
 pub mod exec;
 pub mod form;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod generate;
 pub mod headless;
 pub mod health;

@@ -231,3 +231,80 @@ proptest! {
         }
     }
 }
+
+/// A JSON schema of any shape the form engine reads: every field type and
+/// widget, nested objects, enums, `$ref` (loops included), `allOf`,
+/// `if`/`then`/`else`, property and schema dependencies, hostile titles.
+fn schema() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::json;
+    let title = prop_oneof![3 => plain(), 1 => hostile()];
+    let leaf = prop_oneof![
+        title.clone().prop_map(|t| json!({"type": "string", "title": t})),
+        (title.clone(), "[a-z]{0,3}")
+            .prop_map(|(t, d)| json!({"type": "string", "title": t, "default": d, "pattern": "^[a-z]+$"})),
+        prop_oneof![Just("integer"), Just("number")].prop_map(|t| json!({"type": t, "minimum": 1, "maximum": 9})),
+        Just(json!({"type": "boolean", "default": true})),
+        prop::collection::vec(hostile(), 1..4)
+            .prop_map(|e| json!({"type": "string", "enum": e, "enumNames": ["\u{1b}[2Jx"]})),
+        Just(json!({"type": "array", "items": {"type": "string", "enum": ["a", "b"]}, "uniqueItems": true})),
+        Just(json!({"type": "array", "items": {"type": "string"}, "minItems": 1})),
+        Just(json!({"type": "string", "ui:widget": "password"})),
+        Just(json!({"type": "string", "ui:field": "Secret"})),
+        Just(json!({"type": "string", "ui:widget": "hidden", "default": "h"})),
+        Just(json!({"type": "string", "ui:widget": "textarea"})),
+        Just(
+            json!({"type": "string", "ui:field": "EntityPicker", "ui:options": {"catalogFilter": [{"kind": "Group"}]}})
+        ),
+        Just(json!({"type": "string", "ui:field": "OwnerPicker"})),
+        Just(json!({"type": "string", "ui:field": "RepoUrlPicker", "ui:options": {"allowedHosts": ["github.com"]}})),
+        Just(json!({"type": "string", "ui:field": "SomethingCustom"})),
+        Just(json!({"const": "fixed"})),
+        Just(json!({"$ref": "#/definitions/loop"})),
+        Just(json!({"$ref": "#"})),
+        Just(json!({"$ref": "#/definitions/missing"})),
+        Just(json!({})),
+        Just(json!(null)),
+    ];
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        let props = prop::collection::btree_map("[a-e]", inner.clone(), 0..5);
+        prop_oneof![
+            // A nested object, some keys required, an order.
+            (props.clone(), prop::collection::vec("[a-e*]", 0..3)).prop_map(|(p, req)| {
+                serde_json::json!({"type": "object", "properties": p, "required": req, "ui:order": ["*", "a"]})
+            }),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| serde_json::json!({"allOf": [a, b]})),
+            (props.clone(), inner.clone(), inner.clone()).prop_map(|(p, t, e)| serde_json::json!({
+                "type": "object", "properties": p,
+                "if": {"properties": {"a": {"const": "x"}}},
+                "then": {"properties": {"b": t}}, "else": {"properties": {"c": e}, "required": ["c"]}
+            })),
+            (props.clone(), inner.clone()).prop_map(|(p, d)| serde_json::json!({
+                "type": "object", "properties": p,
+                "dependencies": {"a": ["b"], "b": {"oneOf": [{"properties": {"b": {"const": "x"}, "d": d}}, {"properties": {"b": {"const": "y"}}}]}}
+            })),
+            (props, inner).prop_map(|(p, i)| serde_json::json!({"type": "object", "properties": p,
+                "definitions": {"loop": {"$ref": "#/definitions/loop2"}, "loop2": {"anyOf": [{"$ref": "#/definitions/loop"}, i]}}})),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).map_or(32, |c: u32| (c / 10).max(1)),
+        ..ProptestConfig::default()
+    })]
+
+    /// The form engine on generated schemas, as steps of a parameter-schema
+    /// reply and as a template's parameters: fields, defaults, validation,
+    /// values and review on every page, without a panic or a hang, every
+    /// label and problem clean (the checks of fuzz target `form`).
+    #[test]
+    fn the_form_engine_takes_any_schema(steps in prop::collection::vec(schema(), 1..4), title in hostile()) {
+        let reply = serde_json::json!({
+            "title": title,
+            "steps": steps.iter().map(|s| serde_json::json!({"title": title, "schema": s})).collect::<Vec<_>>(),
+        });
+        callboard::fuzzing::form(reply.to_string().as_bytes());
+        callboard::fuzzing::form(serde_json::Value::Array(steps).to_string().as_bytes());
+    }
+}

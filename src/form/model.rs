@@ -11,6 +11,12 @@ use serde_json::Value;
 /// opened) before the rest is treated as a raw value: hostile schemas end here.
 const MAX_DEPTH: usize = 24;
 
+/// Fields one step shows at most. Nesting alone cannot stop a fan-out: a
+/// 200-byte schema whose two properties both `$ref` the root doubles at each
+/// level (2^24 fields), and ten thousand fields took seconds per keystroke
+/// (found by fuzz target `form`). Real templates have tens.
+pub const MAX_FIELDS: usize = 500;
+
 /// One field of a step: where its value goes and how it is edited.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
@@ -99,6 +105,12 @@ pub fn visible_fields(step: &Node, values: &Value) -> Vec<Field> {
     let mut out = Vec::new();
     let mut walk = Walk { root: step, out: &mut out, budget: 5_000 };
     walk.object(step, values, &[], 0);
+    if out.len() >= MAX_FIELDS {
+        // Said on the form rather than cut silently; the server still checks
+        // the whole schema on submit.
+        let note = format!("(more than {MAX_FIELDS} fields: the rest of this schema is not shown)");
+        out.push(build_field(&Node::Object(Vec::new()), &note, vec![note.clone()], false, 0, Widget::Heading));
+    }
     out
 }
 
@@ -138,6 +150,9 @@ impl Walk<'_> {
         let order = schema.at("ui:order").strings();
         let ordered = apply_order(merged.properties, &order);
         for (key, prop) in ordered {
+            if self.out.len() >= MAX_FIELDS {
+                return;
+            }
             let mut child_path = path.to_vec();
             child_path.push(key.clone());
             let required = merged.required.contains(&key);

@@ -1,0 +1,3 @@
+#![no_main]
+//! The check is callboard::fuzzing::html (shared with tests/fuzz_corpus.rs).
+libfuzzer_sys::fuzz_target!(|data: &[u8]| callboard::fuzzing::html(data));
