@@ -159,7 +159,10 @@ impl Screen for Tasks {
             None => return frame.render_widget(Span::styled("Loading the tasks…", theme.muted()), list),
             Some(Err(e)) => {
                 let text = format!("Cannot list the tasks: {e}");
-                return frame.render_widget(Paragraph::new(Span::styled(text, theme.crit())), list);
+                // Wrapped, never cut at the edge (80 columns cut the reason in half).
+                let paragraph =
+                    Paragraph::new(Span::styled(text, theme.crit())).wrap(ratatui::widgets::Wrap { trim: true });
+                return frame.render_widget(paragraph, list);
             }
             Some(Ok(all)) => all,
         };
