@@ -174,7 +174,7 @@ pub const BINDINGS: &[Binding] = &[
         "Leave the form (ctrl-n next page, ctrl-p previous, alt-e next error, enter on review creates)",
         true,
     ),
-    b(X::Form, "form.dry-run", &["d"], C::DryRun, "Dry-run (on the review; nothing is created)", true),
+    b(X::Form, "form.dry-run", &["d"], C::DryRun, "Dry-run (on the review; nothing is created)", false),
     b(X::DryRun, "dryrun.open", &["enter"], C::Open, "Show the selected file's content", true),
     b(X::DryRun, "dryrun.back", &["esc"], C::Back, "Back: from a file to the list, then to the review", true),
     b(X::Task, "task.cancel", &["c"], C::CancelTask, "Cancel the task", true),
